@@ -1,0 +1,27 @@
+"""Navigation data every page needs (cheap: the scope is cached per request user)."""
+
+from django.urls import NoReverseMatch, reverse
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from organizations.selectors import user_scope
+
+    scope = user_scope(user)
+    nav = {"nav_scope": scope}
+    # Apps register optional nav hooks here by URL name; missing ones are simply skipped.
+    links = []
+    for name, label in NAV_LINKS:
+        try:
+            links.append((reverse(name), label))
+        except NoReverseMatch:
+            continue
+    nav["nav_links"] = links
+    nav["nav_extra"] = [hook(request) for hook in NAV_HOOKS]
+    return nav
+
+
+NAV_LINKS: list[tuple[str, str]] = []
+NAV_HOOKS: list = []  # callables(request) -> dict, e.g. the notifications unread count

@@ -1,0 +1,186 @@
+"""Reads for the organisation tree, and the one place where access scope is decided.
+
+A user's scope comes from their open Position rows: each covers the subtree of its organisation.
+Every view loads its object through a `…_get_for_user` function here (or in the app's own
+selectors built on `user_scope`), which raises Http404 outside the scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.utils import timezone
+
+from .models import CELL_KINDS, Member, Organization, Position, PositionKind
+
+# Which position kinds may read a subtree, and which may act on it (enter, decide, import).
+READ_KINDS = frozenset(PositionKind.values)
+ACT_KINDS = frozenset(
+    {
+        PositionKind.CELL_SECRETARY,
+        PositionKind.CELL_DEPUTY,
+        PositionKind.STANDING_COMMITTEE,
+        PositionKind.ADMINISTRATOR,
+    }
+)
+# Bodies allowed to see individual members when drilling down (everyone with a position here).
+MEMBER_READ_KINDS = READ_KINDS
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see and do, as organisation paths."""
+
+    positions: tuple[tuple[str, str, int], ...] = ()  # (kind, path, organization_id)
+    member_id: int | None = None
+    cell_id: int | None = None
+    is_superuser: bool = False
+    read_paths: tuple[str, ...] = field(default=())
+    act_paths: tuple[str, ...] = field(default=())
+
+    def covers(self, path: str, *, act: bool = False) -> bool:
+        if self.is_superuser:
+            return True
+        paths = self.act_paths if act else self.read_paths
+        return any(path.startswith(p) for p in paths)
+
+    def covers_with(self, path: str, kinds: Iterable[str]) -> bool:
+        """True when a position of one of `kinds` covers `path` (e.g. who may decide)."""
+        if self.is_superuser:
+            return True
+        kinds = set(kinds)
+        return any(k in kinds and path.startswith(p) for k, p, _ in self.positions)
+
+    def paths_for(self, kinds: Iterable[str]) -> tuple[str, ...]:
+        kinds = set(kinds)
+        return _outermost(p for k, p, _ in self.positions if k in kinds)
+
+    @property
+    def has_positions(self) -> bool:
+        return bool(self.positions) or self.is_superuser
+
+
+def _outermost(paths: Iterable[str]) -> tuple[str, ...]:
+    """Drop paths nested inside another path of the set."""
+    result: list[str] = []
+    for path in sorted(set(paths)):
+        if not any(path.startswith(p) for p in result):
+            result.append(path)
+    return tuple(result)
+
+
+def positions_open_on(day: dt.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def user_scope(user) -> Scope:
+    """The user's scope, computed once per request object (cached on the user instance)."""
+    cached = getattr(user, "_tusoi_scope", None)
+    if cached is not None:
+        return cached
+    if not user.is_authenticated:
+        return Scope()
+    today = timezone.localdate()
+    rows = tuple(
+        Position.objects.filter(positions_open_on(today), user=user, organization__valid_to__isnull=True)
+        .values_list("kind", "organization__path", "organization_id")
+        .order_by("organization__path")
+    )
+    member = Member.objects.filter(user=user).values_list("id", "cell_id").first()
+    scope = Scope(
+        positions=rows,
+        member_id=member[0] if member else None,
+        cell_id=member[1] if member else None,
+        is_superuser=user.is_superuser,
+        read_paths=_outermost(p for k, p, _ in rows if k in READ_KINDS),
+        act_paths=_outermost(p for k, p, _ in rows if k in ACT_KINDS),
+    )
+    user._tusoi_scope = scope
+    return scope
+
+
+def paths_q(paths: Iterable[str], field_name: str = "path") -> Q:
+    """OR of prefix matches; an empty set matches nothing."""
+    q = Q(pk__in=[])
+    for path in paths:
+        q |= Q(**{f"{field_name}__startswith": path})
+    return q
+
+
+def organizations_readable(*, user) -> QuerySet[Organization]:
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return Organization.objects.all()
+    return Organization.objects.filter(paths_q(scope.read_paths))
+
+
+def organization_get_for_user(*, user, pk: int, act: bool = False) -> Organization:
+    """Load an organisation the user may read (or act on); Http404 otherwise."""
+    org = Organization.objects.filter(pk=pk).first()
+    if org is None or not user_scope(user).covers(org.path, act=act):
+        raise Http404
+    return org
+
+
+def scope_roots(*, user) -> list[Organization]:
+    """The top organisations of the user's read scope (their dashboards' starting points)."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return list(Organization.objects.filter(depth=1).order_by("name"))
+    return list(Organization.objects.filter(path__in=scope.read_paths).order_by("path"))
+
+
+def members_readable(*, user) -> QuerySet[Member]:
+    """Members the user may see: themselves, plus every member in the subtrees they cover."""
+    scope = user_scope(user)
+    if scope.is_superuser:
+        return Member.objects.all()
+    q = paths_q(scope.read_paths, "cell__path")
+    if scope.member_id:
+        q |= Q(pk=scope.member_id)
+    return Member.objects.filter(q)
+
+
+def member_get_for_user(*, user, pk: int) -> Member:
+    member = members_readable(user=user).select_related("cell").filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def cell_members(*, cell: Organization) -> QuerySet[Member]:
+    """The cell's current members, in Vietnamese name order (given name first)."""
+    return Member.objects.filter(cell=cell).order_by("sort_key", "id")
+
+
+def organization_children_with_counts(*, org: Organization) -> list[dict]:
+    """Direct children of `org` with member counts over each child's subtree (two queries)."""
+    children = list(Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("name"))
+    prefix_len = len(org.path) + org.steplen
+    counts = dict(
+        Member.objects.filter(cell__path__startswith=org.path)
+        .exclude(cell=org)
+        .annotate(prefix=Substr("cell__path", 1, prefix_len))
+        .values("prefix")
+        .annotate(n=Count("id"))
+        .values_list("prefix", "n")
+    )
+    return [{"org": child, "members": counts.get(child.path, 0)} for child in children]
+
+
+def organization_member_total(*, org: Organization) -> int:
+    return Member.objects.filter(cell__path__startswith=org.path).count()
+
+
+def organization_ancestors(*, org: Organization) -> list[Organization]:
+    """Ancestors root first (one query), for breadcrumbs."""
+    return list(Organization.objects.filter(path__in=org.ancestor_paths()[:-1]).order_by("depth"))
+
+
+def cells_in(*, org: Organization) -> QuerySet[Organization]:
+    return Organization.objects.filter(path__startswith=org.path, kind__in=CELL_KINDS)

@@ -1,0 +1,47 @@
+"""Organisation, cell and member pages. Every view starts with a scoped loader (404 outside scope)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from . import panels, selectors
+
+
+@login_required
+def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    org = selectors.organization_get_for_user(user=request.user, pk=pk)
+    if org.is_cell:
+        return cell_detail(request, pk)
+    context = {
+        "org": org,
+        "ancestors": selectors.organization_ancestors(org=org),
+        "children": selectors.organization_children_with_counts(org=org),
+        "total_members": selectors.organization_member_total(org=org),
+        "panels": panels.render_panels(panels.ORGANIZATION_PANELS, request, org),
+    }
+    return render(request, "organizations/organization_detail.html", context)
+
+
+@login_required
+def cell_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cell = selectors.organization_get_for_user(user=request.user, pk=pk)
+    members = list(selectors.cell_members(cell=cell))
+    context = {
+        "org": cell,
+        "ancestors": selectors.organization_ancestors(org=cell),
+        "members": members,
+        "panels": panels.render_panels(panels.CELL_PANELS, request, cell),
+    }
+    return render(request, "organizations/cell_detail.html", context)
+
+
+@login_required
+def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    member = selectors.member_get_for_user(user=request.user, pk=pk)
+    context = {
+        "member": member,
+        "memberships": member.memberships.select_related("cell").order_by("-valid_from"),
+        "ancestors": selectors.organization_ancestors(org=member.cell) + [member.cell] if member.cell else [],
+        "panels": panels.render_panels(panels.MEMBER_PANELS, request, member),
+    }
+    return render(request, "organizations/member_detail.html", context)

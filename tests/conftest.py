@@ -1,0 +1,84 @@
+"""The standing cast: a small irregular tree and one user per role, so denial tests are cheap.
+
+Đảng bộ tỉnh (province)              ← `province` (standing committee)
+├── Đảng bộ xã An Hòa (commune)
+│   └── Đảng bộ Trường THPT (grassroots committee)   ← `committee` (standing committee)
+│       ├── Chi bộ Tổ 1 (cell)       ← `secretary` (cell secretary, also a member), `member`
+│       └── Chi bộ Tổ 2 (cell)       ← `other_secretary`
+└── Đảng bộ xã Minh Quang (commune)   ← `inspector` (inspection committee, elsewhere)
+    └── Chi bộ Thôn Đông (grassroots cell)
+`outsider`: an account with neither member record nor position.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace
+
+import pytest
+
+from organizations import services
+from organizations.models import OrgKind, PositionKind
+from tests.factories import MemberFactory, UserFactory, make_org
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    """django-axes needs a request in authenticate(); only the lockout tests turn it back on.
+    A fast hasher keeps the standing cast cheap (production keeps Django's default)."""
+    settings.AXES_ENABLED = False
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def tree(db):
+    province = make_org("Đảng bộ tỉnh Hậu Giang", OrgKind.PROVINCE)
+    commune = make_org("Đảng bộ xã An Hòa", OrgKind.COMMUNE, province)
+    committee = make_org("Đảng bộ Trường THPT An Hòa", OrgKind.GRASSROOTS_COMMITTEE, commune)
+    cell = make_org("Chi bộ Tổ 1", OrgKind.CELL, committee)
+    cell2 = make_org("Chi bộ Tổ 2", OrgKind.CELL, committee)
+    commune2 = make_org("Đảng bộ xã Minh Quang", OrgKind.COMMUNE, province)
+    gcell = make_org("Chi bộ Thôn Đông", OrgKind.GRASSROOTS_CELL, commune2)
+    return SimpleNamespace(
+        province=province, commune=commune, committee=committee, cell=cell, cell2=cell2, commune2=commune2, gcell=gcell
+    )
+
+
+def _user_with(username, *, org=None, kind=None, member_cell=None, full_name=None):
+    user = UserFactory(username=username)
+    member = None
+    if member_cell is not None:
+        member = MemberFactory(cell=member_cell, user=user, **({"full_name": full_name} if full_name else {}))
+    if org is not None:
+        services.position_assign(user=user, organization=org, kind=kind, valid_from=dt.date(2020, 1, 1))
+    return SimpleNamespace(user=user, member=member)
+
+
+@pytest.fixture
+def cast(tree):
+    return SimpleNamespace(
+        tree=tree,
+        member=_user_with("dangvien", member_cell=tree.cell, full_name="Trần Thị Bình"),
+        secretary=_user_with(
+            "bithu", org=tree.cell, kind=PositionKind.CELL_SECRETARY, member_cell=tree.cell, full_name="Lê Văn An"
+        ),
+        other_secretary=_user_with("bithu2", org=tree.cell2, kind=PositionKind.CELL_SECRETARY, member_cell=tree.cell2),
+        committee=_user_with("dangbo", org=tree.committee, kind=PositionKind.STANDING_COMMITTEE),
+        inspector=_user_with("ubkt", org=tree.commune2, kind=PositionKind.INSPECTION),
+        province=_user_with("tinhuy", org=tree.province, kind=PositionKind.STANDING_COMMITTEE),
+        outsider=_user_with("ngoai"),
+    )
+
+
+@pytest.fixture
+def celery_worker_thread(transactional_db, settings):
+    """A real Celery worker (solo pool, in a thread) consuming from the real Redis broker."""
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    assert settings.CELERY_BROKER_URL.startswith("redis://"), "make test sets REDIS_URL"
+    app.conf.task_always_eager = False
+    app.loader.import_default_modules()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker

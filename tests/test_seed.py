@@ -1,0 +1,29 @@
+import pytest
+from django.core.management import call_command
+
+from organizations.models import Member, Membership, Organization, Position
+
+
+@pytest.mark.django_db
+def test_seed_demo_makes_requested_members_and_deep_tree(capsys):
+    call_command("seed_demo", members=1500, seed=7)
+    assert Member.objects.count() == 1500
+    assert Membership.objects.filter(valid_to__isnull=True).count() == 1500
+    assert Organization.objects.order_by("-depth").first().depth >= 4
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
+    assert Member.objects.filter(cell__kind__in=["CELL", "GRASSROOTS_CELL"]).count() == 1500
+    assert Position.objects.filter(user__username="bithu", kind="CELL_SECRETARY").exists()
+    out = capsys.readouterr().out
+    assert "Seeded 1500 members" in out and "bithu" in out
+
+
+@pytest.mark.django_db
+def test_seed_demo_is_deterministic_for_a_seed():
+    from organizations.seeding import seed_province_data
+
+    seed_province_data(members=300, seed=3, with_users=False)
+    first = list(Member.objects.order_by("id").values_list("full_name", "cell__name")[:50])
+    Member.objects.all().delete()
+    Organization.objects.all().delete()
+    seed_province_data(members=300, seed=3, with_users=False)
+    assert list(Member.objects.order_by("id").values_list("full_name", "cell__name")[:50]) == first
