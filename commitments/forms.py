@@ -64,6 +64,8 @@ class CommitmentForm(forms.ModelForm):
                 "watched_indicators",
                 HTML("</div>"),
             ),
+            # Section 3 is the actions formset, rendered in place from the page context.
+            HTML('{% include "commitments/_actions_formset.html" %}'),
             Fieldset(_("4. Kế hoạch tu dưỡng, rèn luyện"), "plan"),
             *([Fieldset(_("5. Đăng ký nêu gương"), "exemplary_registration")] if leader else []),
         )
@@ -108,17 +110,18 @@ class BaseActionFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        if not self.submitting or any(self.errors):
+        if not self.submitting:
             return
         kept = 0
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue
-            if form.cleaned_data.get("DELETE"):
+            data = getattr(form, "cleaned_data", {})
+            if data.get("DELETE"):
                 continue
             kept += 1
             for name in ("description", "expected_result", "due_on"):
-                if not form.cleaned_data.get(name):
+                if name not in form.errors and not data.get(name):
                     form.add_error(name, _("Vui lòng nhập nội dung này."))
         if kept == 0:
             raise forms.ValidationError(_("Cần đăng ký ít nhất một việc làm cụ thể theo Chỉ thị 05."))

@@ -9,6 +9,7 @@ from commitments import services
 from commitments.models import Commitment, CommitmentStatus
 from organizations.models import MemberStatus, OrgKind, PositionKind
 from organizations.services import member_transfer, position_assign
+from reviews.models import Indicator
 from tests.commitments.conftest import AREAS
 from tests.commitments.test_services import action, submit
 from tests.factories import MemberFactory, UserFactory, make_org
@@ -25,7 +26,7 @@ def form_data(year, action_="submit", **over):
         "actions-INITIAL_FORMS": "0",
         "actions-MIN_NUM_FORMS": "0",
         "actions-MAX_NUM_FORMS": "1000",
-        "watched_indicators": ["4"],
+        "watched_indicators": [str(Indicator.objects.get(number=4).pk)],
         **{k: ("on" if v is True else v) for k, v in AREAS.items()},
         "actions-0-description": "Tham gia dọn vệ sinh khu dân cư",
         "actions-0-expected_result": "12 buổi trong năm",
