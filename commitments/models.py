@@ -157,7 +157,7 @@ class CommitmentAction(models.Model):
         _("Kết quả đo được"),
         max_length=RESULT_MAX_LENGTH,
         blank=True,
-        error_messages={"max_length": _("Kết quả đo được tối đa %(limit_value)d ký tự (hiện có %(show_value)d).")},
+        error_messages={"max_length": _("Kết quả đo được tối đa %(limit_value)d ký tự (đang có %(show_value)d).")},
     )
     due_on = models.DateField(_("Thời hạn"), null=True, blank=True)
     progress = models.CharField(

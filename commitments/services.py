@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from core import events
 from organizations.models import Member, Organization
@@ -20,8 +21,8 @@ from .selectors import led_organizations
 
 CONTENT_FIELDS = (*AREA_FIELDS, "pledge_27", "plan", "exemplary_registration")
 
-MSG_AREA_REQUIRED = _("Vui lòng viết cam kết về nội dung này.")
-MSG_NOT_EDITABLE = _("Bản cam kết đã nộp hoặc đã được xác nhận nên không sửa được.")
+MSG_AREA_REQUIRED = gettext_lazy("Vui lòng viết cam kết về nội dung này.")
+MSG_NOT_EDITABLE = gettext_lazy("Bản cam kết đã nộp hoặc đã được xác nhận nên không sửa được.")
 
 
 @dataclass

@@ -30,6 +30,11 @@ def _history(commitment: Commitment) -> list:
     return trail
 
 
+def _crumbs(commitment: Commitment) -> list[Organization]:
+    cell = commitment.member.cell
+    return [*organization_ancestors(org=cell), cell] if cell else []
+
+
 # --- the member's own commitment ----------------------------------------------------------------------
 
 
@@ -124,7 +129,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "access": access,
         "c": commitment,
         "member": commitment.member,
-        "ancestors": organization_ancestors(org=commitment.member.cell) if access.full else [],
+        "ancestors": _crumbs(commitment) if access.full else [],
         "actions": list(commitment.actions.order_by("id")) if access.full else [],
         "watched": list(commitment.watched_indicators.order_by("number")) if access.full else [],
         "trail": _history(commitment) if access.full else [],
@@ -221,7 +226,7 @@ def _with_reason(request: HttpRequest, pk: int, service, done: str) -> HttpRespo
         "access": access,
         "c": access.commitment,
         "member": access.commitment.member,
-        "ancestors": organization_ancestors(org=access.commitment.member.cell),
+        "ancestors": _crumbs(access.commitment),
         "actions": list(access.commitment.actions.order_by("id")),
         "watched": list(access.commitment.watched_indicators.order_by("number")),
         "trail": _history(access.commitment),
