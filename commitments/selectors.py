@@ -205,7 +205,8 @@ def cell_commitment_rows(*, cell: Organization, cycle: CommitmentCycle | None, y
             continue
         summary.counted += 1
         counts[row.state] += 1
-        if c is not None and c.first_submitted_at and end and c.first_submitted_at < end:
+        first = c and (c.first_submitted_at or c.submitted_at)
+        if first and end and first < end:
             summary.on_time += 1
     summary.counts = counts
     return summary
@@ -231,7 +232,8 @@ def cell_counts(*, cell: Organization, year: int) -> dict[str, int]:
 
 def _completeness_query(*, org: Organization, cycle: CommitmentCycle, prefix_len: int):
     end = deadline_end(cycle)
-    c_submitted = Q(c__first_submitted_at__isnull=False)
+    # Rows loaded in bulk (seed, import) may lack first_submitted_at: fall back to submitted_at.
+    on_time = Q(c__first_submitted_at__lt=end) | Q(c__first_submitted_at__isnull=True, c__submitted_at__lt=end)
     return (
         Member.objects.filter(cell__path__startswith=org.path, status__in=ACTIVE_STATUSES)
         .annotate(c=FilteredRelation("commitments", condition=Q(commitments__year=cycle.year)))
@@ -240,7 +242,7 @@ def _completeness_query(*, org: Organization, cycle: CommitmentCycle, prefix_len
         .annotate(
             members=Count("id"),
             submitted=Count("id", filter=Q(c__status__in=SUBMITTED_STATUSES)),
-            on_time=Count("id", filter=c_submitted & Q(c__first_submitted_at__lt=end)),
+            on_time=Count("id", filter=on_time),
             acknowledged=Count("id", filter=Q(c__status=CommitmentStatus.ACKNOWLEDGED)),
             returned=Count("id", filter=Q(c__status=CommitmentStatus.RETURNED)),
             draft=Count("id", filter=Q(c__status=CommitmentStatus.DRAFT)),

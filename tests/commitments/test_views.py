@@ -404,3 +404,15 @@ def test_panels_on_cell_member_and_organization_pages(client, cast, cycle):
     assert "Đã nộp" in own.content.decode()
     org_page = as_user(client, cast.province).get(reverse("organizations:detail", args=[cast.tree.province.pk]))
     assert reverse("commitments:completeness", args=[cast.tree.province.pk]) in org_page.content.decode()
+
+
+def test_bulk_loaded_rows_without_first_submission_time_count_by_submission_time(client, cast, cycle):
+    from django.utils import timezone
+
+    Commitment.objects.create(
+        member=cast.member.member, year=cycle.year, cycle=cycle, status="ACKNOWLEDGED", submitted_at=timezone.now()
+    )
+    resp = as_user(client, cast.committee).get(reverse("commitments:completeness", args=[cast.tree.committee.pk]))
+    assert resp.context["table"]["total"]["on_time"] == 1
+    cell = as_user(client, cast.secretary).get(reverse(CELL, args=[cast.tree.cell.pk]))
+    assert cell.context["summary"].on_time == 1
