@@ -227,6 +227,18 @@ def cell_counts(*, cell: Organization, year: int) -> dict[str, int]:
     return counts
 
 
+def cell_actions(*, cell: Organization, year: int) -> QuerySet:
+    """Every registered action of the cell's current members for `year`, for the monthly meeting (one query)."""
+    from .models import CommitmentAction
+
+    return (
+        CommitmentAction.objects.filter(commitment__member__cell=cell, commitment__year=year)
+        .exclude(commitment__status=CommitmentStatus.DRAFT)
+        .select_related("commitment__member")
+        .order_by("commitment__member__sort_key", "commitment__member_id", "id")
+    )
+
+
 # --- completeness for superior committees ------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/tra-lai/", views.commitment_return, name="return"),
     path("<int:pk>/mo-lai/", views.commitment_reopen, name="reopen"),
     path("chi-bo/<int:cell_id>/", views.cell_commitments, name="cell"),
+    path("chi-bo/<int:cell_id>/tien-do/", views.cell_progress, name="cell_progress"),
     path("chi-bo/<int:cell_id>/xac-nhan/", views.cell_acknowledge_bulk, name="cell_acknowledge"),
     path("to-chuc/<int:org_id>/", views.organization_completeness, name="completeness"),
     path("neu-guong/<int:org_id>/", views.organization_exemplary, name="exemplary"),

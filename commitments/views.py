@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -82,6 +83,7 @@ def my_commitment(request: HttpRequest) -> HttpResponse:
         "form": form,
         "formset": formset,
         "leader": leader,
+        "overdue": timezone.localdate() > cycle.deadline,
     }
     return render(request, "commitments/my.html", context, status=400 if request.method == "POST" else 200)
 
@@ -264,6 +266,22 @@ def cell_commitments(request: HttpRequest, cell_id: int) -> HttpResponse:
         "ancestors": organization_ancestors(org=cell),
     }
     return render(request, "commitments/cell.html", context)
+
+
+@login_required
+def cell_progress(request: HttpRequest, cell_id: int) -> HttpResponse:
+    """Progress on every registered action of the cell, for the monthly meeting."""
+    cell = selectors.cell_get_for_user(user=request.user, pk=cell_id)
+    cycle = selectors.cycle_for_org(org=cell)
+    actions = list(selectors.cell_actions(cell=cell, year=cycle.year)) if cycle else []
+    context = {
+        "org": cell,
+        "cell": cell,
+        "cycle": cycle,
+        "actions": actions,
+        "ancestors": organization_ancestors(org=cell),
+    }
+    return render(request, "commitments/cell_progress.html", context)
 
 
 @login_required

@@ -416,3 +416,18 @@ def test_bulk_loaded_rows_without_first_submission_time_count_by_submission_time
     assert resp.context["table"]["total"]["on_time"] == 1
     cell = as_user(client, cast.secretary).get(reverse(CELL, args=[cast.tree.cell.pk]))
     assert cell.context["summary"].on_time == 1
+
+
+def test_cell_progress_for_the_monthly_meeting(client, cast, cycle, django_assert_max_num_queries):
+    commitment = submit(cast, cycle)
+    services.commitment_action_record_progress(
+        action=commitment.actions.get(), progress="DONE", note="Đủ 12 buổi", by=cast.member.user
+    )
+    url = reverse("commitments:cell_progress", args=[cast.tree.cell.pk])
+    c = as_user(client, cast.secretary)
+    c.get(url)
+    with django_assert_max_num_queries(10):
+        html = c.get(url).content.decode()
+    assert "Đủ 12 buổi" in html and "Trần Thị Bình" in html
+    for who in ("other_secretary", "member", "outsider"):
+        assert as_user(client, getattr(cast, who)).get(url).status_code == 404
