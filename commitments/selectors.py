@@ -110,6 +110,19 @@ def can_act_on_cell(*, user, cell: Organization) -> bool:
     return user_scope(user).covers_with(cell.path, ACT_KINDS)
 
 
+def _acts_on(scope, member: Member, cell: Organization) -> bool:
+    """The cell's secretary or deputy acts on members' commitments; nobody confirms their own, so the
+    commitment of a cell leader may also be acted on by the standing committee above."""
+    if scope.covers_with(cell.path, ACT_KINDS):
+        return True
+    if not scope.covers_with(cell.path, {PositionKind.STANDING_COMMITTEE}) or member.user_id is None:
+        return False
+    today = timezone.localdate()
+    return Position.objects.filter(
+        positions_open_on(today), user_id=member.user_id, organization=cell, kind__in=ACT_KINDS
+    ).exists()
+
+
 def commitment_get_for_user(*, user, pk: int) -> Access:
     """Load a commitment with the viewer's rights; Http404 when the viewer may not see it."""
     commitment = (
@@ -124,7 +137,7 @@ def commitment_get_for_user(*, user, pk: int) -> Access:
     is_owner = scope.member_id is not None and scope.member_id == commitment.member_id
     reads_cell = cell is not None and scope.covers(cell.path)
     if is_owner or reads_cell:
-        can_act = cell is not None and scope.covers_with(cell.path, ACT_KINDS)
+        can_act = not is_owner and cell is not None and _acts_on(scope, commitment.member, cell)
         return Access(commitment=commitment, is_owner=is_owner, full=True, can_act=can_act)
     led = commitment.exemplary_organizations.values_list("path", flat=True)
     if any(scope.covers_with(path, EXEMPLARY_READ_KINDS) for path in led):

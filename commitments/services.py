@@ -224,6 +224,7 @@ def commitments_acknowledge_bulk(*, cell: Organization, ids: Iterable[int], year
     rows = list(
         Commitment.objects.select_for_update()
         .filter(pk__in=list(ids), member__cell=cell, year=year, status=CommitmentStatus.SUBMITTED)
+        .exclude(member__user=by)  # nobody confirms their own commitment
         .order_by("pk")
     )
     now = timezone.now()

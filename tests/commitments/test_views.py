@@ -431,3 +431,17 @@ def test_cell_progress_for_the_monthly_meeting(client, cast, cycle, django_asser
     assert "Đủ 12 buổi" in html and "Trần Thị Bình" in html
     for who in ("other_secretary", "member", "outsider"):
         assert as_user(client, getattr(cast, who)).get(url).status_code == 404
+
+
+def test_nobody_acknowledges_their_own_commitment(client, cast, cycle):
+    own = submit(cast, cycle, who="secretary", exemplary_registration="Nêu gương")
+    url = reverse("commitments:acknowledge", args=[own.pk])
+    assert as_user(client, cast.secretary).post(url).status_code == 403
+    bulk = reverse("commitments:cell_acknowledge", args=[cast.tree.cell.pk])
+    as_user(client, cast.secretary).post(bulk, {"ids": [own.pk]})
+    own.refresh_from_db()
+    assert own.status == CommitmentStatus.SUBMITTED
+    # The standing committee above confirms the cell secretary's commitment.
+    assert as_user(client, cast.committee).post(url).status_code == 302
+    own.refresh_from_db()
+    assert own.status == CommitmentStatus.ACKNOWLEDGED
