@@ -44,14 +44,28 @@ SUBMITTED_STATUSES = (CommitmentStatus.SUBMITTED, CommitmentStatus.ACKNOWLEDGED)
 # --- cycles -----------------------------------------------------------------------------------------
 
 
-def cycle_for_org(*, org: Organization, today: dt.date | None = None) -> CommitmentCycle | None:
-    """The open cycle of the top organisation above `org` (ancestor-or-self), latest year first."""
+def cycle_for_org(
+    *, org: Organization, today: dt.date | None = None, year: int | None = None
+) -> CommitmentCycle | None:
+    """The open cycle of the top organisation above `org` (ancestor-or-self), latest year first
+    (or the one of `year`)."""
     today = today or timezone.localdate()
-    return (
-        CommitmentCycle.objects.filter(organization__path__in=org.ancestor_paths(), opens_on__lte=today)
-        .select_related("organization")
-        .order_by("-year", "-organization__depth")
-        .first()
+    cycles = CommitmentCycle.objects.filter(organization__path__in=org.ancestor_paths(), opens_on__lte=today)
+    if year is not None:
+        cycles = cycles.filter(year=year)
+    return cycles.select_related("organization").order_by("-year", "-organization__depth").first()
+
+
+def cycle_years_for_org(*, org: Organization) -> list[int]:
+    """Years with an open cycle above `org`, newest first (for the year switch)."""
+    today = timezone.localdate()
+    return sorted(
+        set(
+            CommitmentCycle.objects.filter(
+                organization__path__in=org.ancestor_paths(), opens_on__lte=today
+            ).values_list("year", flat=True)
+        ),
+        reverse=True,
     )
 
 

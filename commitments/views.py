@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -242,10 +243,16 @@ def _with_reason(request: HttpRequest, pk: int, service, done: str) -> HttpRespo
 FILTERS = [NOT_STARTED, *CommitmentStatus.values]
 
 
+def _year(request: HttpRequest) -> int | None:
+    """The year chosen with ?nam=…, or None for the latest open cycle."""
+    value = request.GET.get("nam", "")
+    return int(value) if value.isdigit() and len(value) == 4 else None
+
+
 @login_required
 def cell_commitments(request: HttpRequest, cell_id: int) -> HttpResponse:
     cell = selectors.cell_get_for_user(user=request.user, pk=cell_id)
-    cycle = selectors.cycle_for_org(org=cell)
+    cycle = selectors.cycle_for_org(org=cell, year=_year(request))
     year = cycle.year if cycle else None
     summary = selectors.cell_commitment_rows(cell=cell, cycle=cycle, year=year) if year else None
     state = request.GET.get("trang-thai", "")
@@ -263,6 +270,7 @@ def cell_commitments(request: HttpRequest, cell_id: int) -> HttpResponse:
         "filters": [(key, labels[key], summary.counts.get(key, 0) if summary else 0) for key in FILTERS],
         "labels": labels,
         "can_act": selectors.can_act_on_cell(user=request.user, cell=cell),
+        "years": selectors.cycle_years_for_org(org=cell),
         "ancestors": organization_ancestors(org=cell),
     }
     return render(request, "commitments/cell.html", context)
@@ -290,14 +298,15 @@ def cell_acknowledge_bulk(request: HttpRequest, cell_id: int) -> HttpResponse:
     cell = selectors.cell_get_for_user(user=request.user, pk=cell_id)
     if not selectors.can_act_on_cell(user=request.user, cell=cell):
         raise PermissionDenied
-    cycle = selectors.cycle_for_org(org=cell)
+    year = request.POST.get("nam", "")
+    cycle = selectors.cycle_for_org(org=cell, year=int(year) if year.isdigit() else None)
     ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
     if cycle is None or not ids:
         messages.warning(request, _("Chưa chọn bản cam kết nào."))
     else:
         n = services.commitments_acknowledge_bulk(cell=cell, ids=ids, year=cycle.year, by=request.user)
         messages.success(request, _("Đã xác nhận %(n)d bản cam kết.") % {"n": n})
-    return redirect("commitments:cell", cell_id=cell.pk)
+    return redirect(reverse("commitments:cell", args=[cell.pk]) + (f"?nam={cycle.year}" if cycle else ""))
 
 
 # --- completeness for superior committees ------------------------------------------------------------
@@ -308,9 +317,15 @@ def organization_completeness(request: HttpRequest, org_id: int) -> HttpResponse
     org = organization_get_for_user(user=request.user, pk=org_id)
     if org.is_cell:
         return redirect("commitments:cell", cell_id=org.pk)
-    cycle = selectors.cycle_for_org(org=org)
+    cycle = selectors.cycle_for_org(org=org, year=_year(request))
     table = selectors.completeness_children(org=org, cycle=cycle) if cycle else None
-    context = {"org": org, "cycle": cycle, "table": table, "ancestors": organization_ancestors(org=org)}
+    context = {
+        "org": org,
+        "cycle": cycle,
+        "table": table,
+        "years": selectors.cycle_years_for_org(org=org),
+        "ancestors": organization_ancestors(org=org),
+    }
     return render(request, "commitments/completeness.html", context)
 
 

@@ -445,3 +445,24 @@ def test_nobody_acknowledges_their_own_commitment(client, cast, cycle):
     assert as_user(client, cast.committee).post(url).status_code == 302
     own.refresh_from_db()
     assert own.status == CommitmentStatus.ACKNOWLEDGED
+
+
+def test_past_years_stay_reachable(client, cast, cycle):
+    from tests.commitments.conftest import open_cycle
+
+    past = open_cycle(cast.tree.province, cycle.year - 1)
+    old = submit(cast, past)
+    submit(cast, cycle)
+    c = as_user(client, cast.secretary)
+    url = reverse(CELL, args=[cast.tree.cell.pk])
+    assert c.get(url).context["cycle"] == cycle
+    resp = c.get(url, {"nam": past.year})
+    assert resp.context["cycle"] == past
+    assert [r.commitment for r in resp.context["rows"] if r.commitment] == [old]
+    c.post(reverse("commitments:cell_acknowledge", args=[cast.tree.cell.pk]), {"ids": [old.pk], "nam": past.year})
+    old.refresh_from_db()
+    assert old.status == CommitmentStatus.ACKNOWLEDGED
+    comp = as_user(client, cast.province).get(
+        reverse("commitments:completeness", args=[cast.tree.province.pk]), {"nam": past.year}
+    )
+    assert comp.context["table"]["total"]["acknowledged"] == 1
