@@ -466,3 +466,32 @@ def test_past_years_stay_reachable(client, cast, cycle):
         reverse("commitments:completeness", args=[cast.tree.province.pk]), {"nam": past.year}
     )
     assert comp.context["table"]["total"]["acknowledged"] == 1
+
+
+def test_draft_actions_can_be_edited_and_deleted(client, cast, cycle):
+    c = as_user(client, cast.member)
+    c.post(MY, form_data(cycle.year, "draft"))
+    act = Commitment.objects.get().actions.get()
+    data = form_data(
+        cycle.year,
+        "draft",
+        **{
+            "actions-INITIAL_FORMS": "1",
+            "actions-0-id": str(act.pk),
+            "actions-0-commitment": str(act.commitment_id),
+            "actions-1-description": "Đọc sách về Bác mỗi tháng",
+            "actions-1-expected_result": "12 cuốn",
+            "actions-1-due_on": f"{cycle.year}-11-30",
+        },
+    )
+    assert c.post(MY, data).status_code == 302
+    assert list(Commitment.objects.get().actions.values_list("description", flat=True)) == [
+        "Tham gia dọn vệ sinh khu dân cư",
+        "Đọc sách về Bác mỗi tháng",
+    ]
+    data["actions-INITIAL_FORMS"] = "2"
+    data["actions-0-DELETE"] = "on"
+    data["actions-1-id"] = str(Commitment.objects.get().actions.order_by("id").last().pk)
+    data["actions-1-commitment"] = str(act.commitment_id)
+    assert c.post(MY, data).status_code == 302
+    assert list(Commitment.objects.get().actions.values_list("description", flat=True)) == ["Đọc sách về Bác mỗi tháng"]
