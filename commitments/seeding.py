@@ -39,7 +39,7 @@ def _commitments(cycle: CommitmentCycle, members, rng: random.Random, weights: l
         submitted = dt.datetime.combine(day, dt.time(rng.randint(7, 20), rng.randint(0, 59)), tzinfo=TZ)
         row = {"member_id": member_id, "year": cycle.year, "cycle_id": cycle.id, "status": state}
         if state != CommitmentStatus.DRAFT:
-            row["submitted_at"] = submitted
+            row["submitted_at"] = row["first_submitted_at"] = submitted
         if state == CommitmentStatus.ACKNOWLEDGED:
             row["acknowledged_at"] = submitted + dt.timedelta(days=rng.randint(1, 25))
         yield row
