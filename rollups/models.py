@@ -19,7 +19,11 @@ class OrgRollup(models.Model):
     """
 
     organization = models.ForeignKey(
-        "organizations.Organization", on_delete=models.CASCADE, related_name="rollups", verbose_name=_("tổ chức")
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        db_constraint=False,  # rows are rewritten in bulk; Django still cascades deletes
+        related_name="rollups",
+        verbose_name=_("tổ chức"),
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     stage = models.CharField(_("giai đoạn"), max_length=16, choices=Stage.choices)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from organizations.models import Member, Organization
 from organizations.selectors import MEMBER_READ_KINDS, user_scope
@@ -117,10 +118,16 @@ class Dashboard:
 
     @property
     def heatmap(self) -> list[dict]:
-        return [
-            {"number": ind["number"], "code": ind["code"], "label_vi": ind["label_vi"], "label_en": ind["label_en"]}
-            for ind in INDICATORS
-        ]
+        """27 rows × children: members who flagged each manifestation, with a 0–1 shade."""
+        lines = [*self.children, self.total]
+        peak = max((n for line in self.children for n in line.indicators), default=0) or 1
+        english = (get_language() or "vi").startswith("en")
+        rows = []
+        for i, ind in enumerate(INDICATORS):
+            cells = [(line.indicators[i], round(min(1.0, line.indicators[i] / peak), 2)) for line in lines]
+            label = ind["label_en"] if english else ind["label_vi"]
+            rows.append({"number": ind["number"], "code": ind["code"], "label": label, "cells": cells})
+        return rows
 
     @property
     def review_deadline(self):
@@ -144,7 +151,9 @@ def dashboard_get(*, org: Organization, year: int, stage: str) -> Dashboard:
         (Line(r.organization, r) for r in rows if r.parent_id == org.pk and r.year == year),
         key=lambda line: line.org.name,
     )
-    return Dashboard(org=org, year=year, stage=stage, total=Line(org, total), previous=Line(org, previous), children=children)
+    return Dashboard(
+        org=org, year=year, stage=stage, total=Line(org, total), previous=Line(org, previous), children=children
+    )
 
 
 def may_see_members(*, user, org: Organization) -> bool:

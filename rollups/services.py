@@ -70,6 +70,7 @@ def rollups_rebuild_year(*, year: int) -> int:
     params = _params(year)
     with connection.cursor() as cursor:
         _lock(cursor, year, None)
+        cursor.execute(sql.REBUILD_SETTINGS)
         cursor.execute(sql.DELETE_YEAR, params)
         cursor.execute(sql.cell_upsert(current=d.uses_current_cells(year), only_ids=False), params)
         written = cursor.rowcount
@@ -143,7 +144,9 @@ def rollups_compare(*, year: int) -> list[dict]:
     for key in sorted(set(expected) | set(stored)):
         want, have = expected.get(key), stored.get(key)
         if want is None or have is None:
-            diffs.append({"org": key[0], "stage": key[1], "field": "*", "stored": have and "row", "expected": want and "row"})
+            diffs.append(
+                {"org": key[0], "stage": key[1], "field": "*", "stored": have and "row", "expected": want and "row"}
+            )
             continue
         for field in (*d.COUNT_FIELDS, "own_grade", "parent_id", "depth"):
             if (have[field] or 0) != (want[field] or 0):

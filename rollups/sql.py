@@ -62,24 +62,32 @@ rv_src AS (
 
 
 def _stage_counts() -> str:
-    """Per cell and stage: reviewed, graded, per grade, not graded per reason."""
-    cols = ["count(*) FILTER (WHERE s.st) AS reviewed", "count(*) FILTER (WHERE s.st AND s.grade <> '') AS graded"]
+    """Per cell and stage: reviewed, graded, per grade, not graded per reason.
+
+    Reviews are first collapsed to (cell, status, grades, reason) groups — a handful per cell —
+    so the stage logic runs on thousands of groups instead of a million rows.
+    """
+    cols = ["sum(g.n) FILTER (WHERE s.st) AS reviewed", "sum(g.n) FILTER (WHERE s.st AND s.grade <> '') AS graded"]
     for grade, field in d.GRADE_FIELDS.items():
-        cols.append(f"count(*) FILTER (WHERE s.st AND s.grade = '{grade}') AS {field}")
+        cols.append(f"sum(g.n) FILTER (WHERE s.st AND s.grade = '{grade}') AS {field}")
     for reason, field in d.REASON_FIELDS.items():
-        cond = f"x.not_graded_reason = '{reason}'"
+        cond = f"g.not_graded_reason = '{reason}'"
         if reason == "OTHER":
-            cond = f"x.not_graded_reason IN ('', '{reason}')"
-        cols.append(f"count(*) FILTER (WHERE s.st AND s.grade = '' AND {cond}) AS {field}")
-    cols.append("count(*) FILTER (WHERE x.status <> 'DRAFT') AS self_submitted")
+            cond = f"g.not_graded_reason IN ('', '{reason}')"
+        cols.append(f"sum(g.n) FILTER (WHERE s.st AND s.grade = '' AND {cond}) AS {field}")
+    cols.append("sum(g.n) FILTER (WHERE g.status <> 'DRAFT') AS self_submitted")
     return f"""
+rv_grp AS (
+    SELECT x.cell_id, x.status, x.proposed_grade, x.decided_grade, x.not_graded_reason, count(*) AS n
+    FROM rv_src x GROUP BY 1, 2, 3, 4, 5
+),
 rv AS (
-    SELECT x.cell_id, s.stage, {", ".join(cols)}
-    FROM rv_src x CROSS JOIN LATERAL (VALUES
-        ('PROPOSED', x.status IN ({PROPOSED_IN}), COALESCE(NULLIF(x.proposed_grade, ''), x.decided_grade)),
-        ('DECIDED', x.status = 'DECIDED', x.decided_grade)
+    SELECT g.cell_id, s.stage, {", ".join(cols)}
+    FROM rv_grp g CROSS JOIN LATERAL (VALUES
+        ('PROPOSED', g.status IN ({PROPOSED_IN}), COALESCE(NULLIF(g.proposed_grade, ''), g.decided_grade)),
+        ('DECIDED', g.status = 'DECIDED', g.decided_grade)
     ) AS s(stage, st, grade)
-    GROUP BY x.cell_id, s.stage
+    GROUP BY g.cell_id, s.stage
 )"""
 
 
@@ -225,6 +233,8 @@ LEFT JOIN dl ON dl.root_path = substr(o.path, 1, %(steplen)s)
 {CONFLICT}"""
 
 
+# A rebuild groups a million rows: let the hash aggregates stay in memory (this transaction only).
+REBUILD_SETTINGS = "SET LOCAL work_mem = '256MB'"
 DELETE_YEAR = "DELETE FROM rollups_orgrollup WHERE year = %(year)s"
 DELETE_INVALID = f"""
 DELETE FROM rollups_orgrollup r USING organizations_organization o
