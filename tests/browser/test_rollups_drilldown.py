@@ -4,11 +4,11 @@ import pytest
 
 from rollups import services
 from tests.browser.conftest import login
-from tests.rollups.conftest import cycles, populated, years  # noqa: F401 - fixtures shared with tests/rollups
+from tests.rollups.conftest import cycles, populated, years  # noqa: F401, F811 - fixtures shared with tests/rollups
 
 
 @pytest.mark.django_db(transaction=True)
-def test_province_drills_down_to_cell_members(page, live_server, populated):
+def test_province_drills_down_to_cell_members(page, live_server, populated):  # noqa: F811
     services.rollups_rebuild()
     login(page, live_server, "tinhuy")
     page.get_by_test_id("rollup-link").click()
