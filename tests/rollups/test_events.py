@@ -14,6 +14,11 @@ from rollups import listeners, services, tasks
 from rollups.models import OrgRollup
 
 
+@pytest.fixture(autouse=True)
+def _no_pending_events(monkeypatch):
+    monkeypatch.setattr(listeners._pending, "by_year", {})
+
+
 def test_listeners_and_schedule_are_registered():
     assert listeners.on_cells_changed in events.CELLS_CHANGED
     assert listeners.on_tree_changed in events.TREE_CHANGED
@@ -74,3 +79,14 @@ def test_grade_change_reaches_the_province_through_a_real_worker(populated, cele
         time.sleep(0.1)
     assert after.updated_at > before.updated_at, "the worker did not refresh the province row"
     assert services.rollups_compare(year=years.this) == []
+
+
+@pytest.mark.django_db
+def test_events_of_one_transaction_are_coalesced(django_capture_on_commit_callbacks, monkeypatch):
+    calls = []
+    monkeypatch.setattr(tasks.rollups_refresh_cells, "delay", lambda **kw: calls.append(kw))
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        for cell in (4, 2, 4, 9):
+            events.cells_changed(cell_ids=[cell], year=2026)
+        events.cells_changed(cell_ids=[1], year=2025)
+    assert calls == [{"cell_ids": [1], "year": 2025}, {"cell_ids": [2, 4, 9], "year": 2026}]
