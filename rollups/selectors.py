@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import FilteredRelation, Q
 from django.utils import timezone
@@ -105,8 +106,30 @@ class Dashboard:
     stage: str
     total: Line
     previous: Line
-    children: list[Line] = field(default_factory=list)
     members: list[dict] | None = None  # None: not allowed to see members (or not a cell)
+
+    @cached_property
+    def children(self) -> list[Line]:
+        """Direct children's rows with their organisations: one query, run only when rendered.
+
+        The dashboard caches the fragment built from them under the node's `updated_at`, which
+        every refresh below the node moves, so a cache hit never runs this query.
+        """
+        rows = OrgRollup.objects.filter(parent_id=self.org.pk, year=self.year, stage=self.stage)
+        lines = [Line(r.organization, r) for r in rows.select_related("organization")]
+        return sorted(lines, key=lambda line: line.org.name)
+
+    @cached_property
+    def charts(self) -> dict:
+        from .charts import chart_data
+
+        return chart_data(self)
+
+    @property
+    def cache_key(self) -> str:
+        stamp = self.as_of.isoformat() if self.as_of else "-"
+        previous = self.previous.row.updated_at.isoformat() if self.previous.row is not None else "-"
+        return f"{self.org.pk}:{self.year}:{self.stage}:{stamp}:{previous}:{get_language()}"
 
     @property
     def as_of(self):
@@ -139,21 +162,11 @@ class Dashboard:
 
 
 def dashboard_get(*, org: Organization, year: int, stage: str) -> Dashboard:
-    """The node's row (this year and last), and its children's rows with their organisations: one query."""
-    rows = list(
-        OrgRollup.objects.filter(
-            Q(organization_id=org.pk, year__in=(year, year - 1)) | Q(parent_id=org.pk, year=year), stage=stage
-        ).select_related("organization")
-    )
-    total = next((r for r in rows if r.organization_id == org.pk and r.year == year), None)
-    previous = next((r for r in rows if r.organization_id == org.pk and r.year == year - 1), None)
-    children = sorted(
-        (Line(r.organization, r) for r in rows if r.parent_id == org.pk and r.year == year),
-        key=lambda line: line.org.name,
-    )
-    return Dashboard(
-        org=org, year=year, stage=stage, total=Line(org, total), previous=Line(org, previous), children=children
-    )
+    """The node's row this year and last (one query); the children load lazily (see Dashboard)."""
+    rows = list(OrgRollup.objects.filter(organization_id=org.pk, year__in=(year, year - 1), stage=stage))
+    total = next((r for r in rows if r.year == year), None)
+    previous = next((r for r in rows if r.year == year - 1), None)
+    return Dashboard(org=org, year=year, stage=stage, total=Line(org, total), previous=Line(org, previous))
 
 
 def may_see_members(*, user, org: Organization) -> bool:

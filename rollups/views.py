@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from organizations.selectors import organization_ancestors, organization_get_for_user, scope_roots
 
-from . import charts, exports, selectors
+from . import exports, selectors
 from .models import Stage
 
 
@@ -47,7 +47,6 @@ def _context(request: HttpRequest, org_id: int) -> dict:
         "ancestors": organization_ancestors(org=org),
         "stages": Stage.choices,
         "years": [year - 1, year, year + 1],
-        "charts": charts.chart_data(board),
     }
 
 

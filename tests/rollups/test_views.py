@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from organizations.models import OrgKind, PositionKind
+from reviews.models import MemberReview
 from rollups import services
 from tests.factories import MemberFactory, make_org
 
@@ -121,3 +122,19 @@ def test_nav_home_redirects_to_own_dashboard_and_org_page_links_to_it(client, bu
     assert 'data-testid="rollup-link"' in page
     client.force_login(built.cast.outsider.user)
     assert client.get(reverse("rollups:home")).status_code == 404
+
+
+def test_cached_children_fragment_follows_a_refresh(client, built):
+    """The children table is cached under the node's as-of time, which a refresh below moves."""
+    year, tree, cast = built.years.this, built.tree, built.cast
+    client.force_login(cast.province.user)
+    url = reverse("rollups:dashboard", kwargs={"org_id": tree.province.pk})
+    client.get(url, {"year": year, "stage": "DECIDED"})
+    MemberReview.objects.filter(member__cell=tree.gcell, year=year).update(
+        status="DECIDED", decided_grade="NOT_COMPLETED", not_graded_reason=""
+    )
+    services.rollups_refresh(org_ids={tree.gcell.id}, year=year)
+    resp = client.get(url, {"year": year, "stage": "DECIDED"})
+    minh_quang = next(line for line in resp.context["board"].children if line.org == tree.commune2)
+    assert minh_quang.get("g_not_completed") == 3
+    assert ">100,0<" in resp.content.decode() or ">100.0<" in resp.content.decode()
