@@ -37,14 +37,14 @@ place AS (
     SELECT m.id AS member_id, m.cell_id, m.status FROM organizations_member m
     JOIN cells c ON c.id = m.cell_id WHERE m.status <> 'LEFT'
 )"""
+# Official memberships never overlap (Membership.clean and a unique open row), so one row per member.
 PLACE_PAST = """
 place AS (
-    SELECT DISTINCT ON (ms.member_id) ms.member_id, ms.cell_id, m.status
+    SELECT ms.member_id, ms.cell_id, m.status
     FROM organizations_membership ms
     JOIN cells c ON c.id = ms.cell_id
     JOIN organizations_member m ON m.id = ms.member_id
     WHERE ms.kind = 'OFFICIAL' AND ms.valid_from <= %(day)s AND (ms.valid_to IS NULL OR ms.valid_to >= %(day)s)
-    ORDER BY ms.member_id, ms.valid_from DESC
 )"""
 # Reviews of the year with the cell they count in.
 REVIEWS_CURRENT = """
