@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from organizations.selectors import organization_ancestors, organization_get_for_user, scope_roots
 
@@ -15,10 +14,10 @@ from .models import Stage
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The dashboard of the top organisation the user reads."""
+    """The dashboard of the top organisation the user reads; members without a position go home."""
     roots = scope_roots(user=request.user)
     if not roots:
-        raise Http404(_("Bạn không có quyền xem số liệu tổng hợp."))
+        return redirect("home")
     return redirect("rollups:dashboard", org_id=roots[0].pk)
 
 
