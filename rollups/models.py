@@ -22,6 +22,7 @@ class OrgRollup(models.Model):
         "organizations.Organization",
         on_delete=models.CASCADE,
         db_constraint=False,  # rows are rewritten in bulk; Django still cascades deletes
+        db_index=False,  # the unique (organization, year, stage) index serves lookups by organisation
         related_name="rollups",
         verbose_name=_("tổ chức"),
     )
