@@ -5,3 +5,32 @@ from django.utils.translation import gettext_lazy as _
 class RollupsConfig(AppConfig):
     name = "rollups"
     verbose_name = _("Tổng hợp, báo cáo")
+
+    def ready(self) -> None:
+        from core import events
+        from core.context_processors import NAV_LINKS
+        from core.schedules import SCHEDULES, ScheduleSpec
+        from organizations import panels
+
+        from . import listeners
+        from .panels import dashboard_link_panel
+
+        if listeners.on_cells_changed not in events.CELLS_CHANGED:
+            events.CELLS_CHANGED.append(listeners.on_cells_changed)
+        if listeners.on_tree_changed not in events.TREE_CHANGED:
+            events.TREE_CHANGED.append(listeners.on_tree_changed)
+        nightly = ScheduleSpec(
+            name="Tổng hợp: tính lại toàn bộ số liệu (hằng đêm)",
+            task="rollups.rebuild",
+            crontab={"minute": "30", "hour": "1"},
+            description="Recompute every roll-up row from the source rows; repairs any drift.",
+        )
+        if nightly not in SCHEDULES:
+            SCHEDULES.append(nightly)
+        link = ("rollups:home", _("Tổng hợp"))
+        if link not in NAV_LINKS:
+            NAV_LINKS.append(link)
+        if dashboard_link_panel not in panels.ORGANIZATION_PANELS:
+            panels.ORGANIZATION_PANELS.append(dashboard_link_panel)
+        if dashboard_link_panel not in panels.CELL_PANELS:
+            panels.CELL_PANELS.append(dashboard_link_panel)

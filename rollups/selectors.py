@@ -1,0 +1,232 @@
+"""Reads for the dashboards: a fixed number of queries whatever the size of the subtree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import FilteredRelation, Q
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from organizations.models import Member, Organization
+from organizations.selectors import MEMBER_READ_KINDS, user_scope
+from reviews.indicator_data import INDICATORS
+from reviews.models import MemberReview
+
+from . import definitions as d
+from .models import OrgRollup, Stage
+
+
+def default_year() -> int:
+    return timezone.localdate().year
+
+
+def default_stage(year: int) -> str:
+    """Past years are decided; the running year is watched at the proposal stage."""
+    return Stage.PROPOSED if d.uses_current_cells(year) else Stage.DECIDED
+
+
+def pct(part: int, whole: int) -> float | None:
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+@dataclass
+class Line:
+    """One table row of the dashboard: an organisation's counts with the derived percentages."""
+
+    org: Organization | None
+    row: OrgRollup | None
+
+    def get(self, name: str) -> int:
+        return getattr(self.row, name, 0) if self.row is not None else 0
+
+    @property
+    def members(self) -> int:
+        return self.get("members")
+
+    @property
+    def reviewed_pct(self) -> float | None:
+        return pct(self.get("reviewed"), self.members)
+
+    @property
+    def grades(self) -> list[tuple[str, int, float | None]]:
+        return [(g, self.get(f), pct(self.get(f), self.get("graded"))) for g, f in d.GRADE_FIELDS.items()]
+
+    @property
+    def reasons(self) -> list[tuple[str, int]]:
+        return [(r, self.get(f)) for r, f in d.REASON_FIELDS.items()]
+
+    @property
+    def not_graded(self) -> int:
+        return sum(n for _r, n in self.reasons)
+
+    @property
+    def org_grades(self) -> list[tuple[str, int, float | None]]:
+        return [(g, self.get(f), pct(self.get(f), self.get("orgs_graded"))) for g, f in d.ORG_GRADE_FIELDS.items()]
+
+    @property
+    def indicators(self) -> list[int]:
+        return [self.get(f) for f in d.INDICATOR_FIELDS]
+
+    @property
+    def excellent_over_good_pct(self) -> float | None:
+        return pct(self.get("g_excellent"), self.get("g_good"))
+
+    @property
+    def commitments_missing(self) -> int:
+        return max(0, self.get("members_active") - self.get("commitments_submitted"))
+
+    @property
+    def commitments_pct(self) -> float | None:
+        return pct(self.get("commitments_submitted"), self.get("members_active"))
+
+    @property
+    def cells_missing(self) -> int:
+        return self.get("cells") - self.get("cells_submitted")
+
+    @property
+    def cells_submitted_pct(self) -> float | None:
+        return pct(self.get("cells_submitted"), self.get("cells"))
+
+    @property
+    def completeness_key(self) -> tuple:
+        """Worst first: lowest share of cells that submitted, then of commitments, then most late."""
+        return (
+            self.cells_submitted_pct if self.cells_submitted_pct is not None else 101,
+            self.commitments_pct if self.commitments_pct is not None else 101,
+            -self.get("cells_late"),
+        )
+
+
+@dataclass
+class Dashboard:
+    org: Organization
+    year: int
+    stage: str
+    total: Line
+    previous: Line
+    members: list[dict] | None = None  # None: not allowed to see members (or not a cell)
+
+    @cached_property
+    def children(self) -> list[Line]:
+        """Direct children's rows with their organisations: one query, run only when rendered.
+
+        The dashboard caches the fragment built from them under the node's `updated_at`, which
+        every refresh below the node moves, so a cache hit never runs this query.
+        """
+        rows = OrgRollup.objects.filter(parent_id=self.org.pk, year=self.year, stage=self.stage)
+        lines = [Line(r.organization, r) for r in rows.select_related("organization")]
+        return sorted(lines, key=lambda line: line.org.name)
+
+    @cached_property
+    def charts(self) -> dict:
+        from .charts import chart_data
+
+        return chart_data(self)
+
+    @property
+    def cache_key(self) -> str:
+        stamp = self.as_of.isoformat() if self.as_of else "-"
+        previous = self.previous.row.updated_at.isoformat() if self.previous.row is not None else "-"
+        return f"{self.org.pk}:{self.year}:{self.stage}:{stamp}:{previous}:{get_language()}"
+
+    @property
+    def as_of(self):
+        return self.total.row.updated_at if self.total.row is not None else None
+
+    @property
+    def worst_first(self) -> list[Line]:
+        return sorted(self.children, key=lambda line: line.completeness_key)
+
+    @property
+    def heatmap(self) -> list[dict]:
+        """27 rows × children: members who flagged each manifestation, with a 0–1 shade."""
+        lines = [*self.children, self.total]
+        peak = max((n for line in self.children for n in line.indicators), default=0) or 1
+        english = (get_language() or "vi").startswith("en")
+        rows = []
+        for i, ind in enumerate(INDICATORS):
+            cells = [(line.indicators[i], round(min(1.0, line.indicators[i] / peak), 2)) for line in lines]
+            label = ind["label_en"] if english else ind["label_vi"]
+            rows.append({"number": ind["number"], "code": ind["code"], "label": label, "cells": cells})
+        return rows
+
+    @property
+    def review_deadline(self):
+        return self.total.row.review_deadline if self.total.row is not None else None
+
+    @property
+    def commitment_deadline(self):
+        return self.total.row.commitment_deadline if self.total.row is not None else None
+
+
+def dashboard_get(*, org: Organization, year: int, stage: str) -> Dashboard:
+    """The node's row this year and last (one query); the children load lazily (see Dashboard)."""
+    rows = list(OrgRollup.objects.filter(organization_id=org.pk, year__in=(year, year - 1), stage=stage))
+    total = next((r for r in rows if r.year == year), None)
+    previous = next((r for r in rows if r.year == year - 1), None)
+    return Dashboard(org=org, year=year, stage=stage, total=Line(org, total), previous=Line(org, previous))
+
+
+def may_see_members(*, user, org: Organization) -> bool:
+    """Members are shown to anyone holding a position that covers the cell; others see counts only."""
+    return user_scope(user).covers_with(org.path, MEMBER_READ_KINDS)
+
+
+def cell_member_rows(*, cell: Organization, year: int) -> list[dict]:
+    """The cell's members with their review of the year (one query), in Vietnamese name order."""
+    if d.uses_current_cells(year):
+        qs = (
+            Member.objects.filter(cell=cell)
+            .exclude(status="LEFT")
+            .annotate(rv=FilteredRelation("reviews", condition=Q(reviews__year=year)))
+            .values(
+                "id",
+                "full_name",
+                "status",
+                "rv__status",
+                "rv__self_grade",
+                "rv__proposed_grade",
+                "rv__decided_grade",
+                "rv__not_graded_reason",
+                "rv__flagged_mask",
+            )
+            .order_by("sort_key", "id")
+        )
+        return [_member_row({k.removeprefix("rv__"): v for k, v in r.items()}) for r in qs]
+    qs = (
+        MemberReview.objects.filter(cell=cell, year=year)
+        .values(
+            "member_id",
+            "member__full_name",
+            "member__status",
+            "status",
+            "self_grade",
+            "proposed_grade",
+            "decided_grade",
+            "not_graded_reason",
+            "flagged_mask",
+        )
+        .order_by("member__sort_key", "member_id")
+    )
+    return [
+        _member_row(
+            {**r, "id": r["member_id"], "full_name": r["member__full_name"], "member_status": r["member__status"]}
+        )
+        for r in qs
+    ]
+
+
+def _member_row(r: dict) -> dict:
+    mask = r.get("flagged_mask") or 0
+    return {
+        "id": r["id"],
+        "full_name": r["full_name"],
+        "review_status": r.get("status") or "",
+        "self_grade": r.get("self_grade") or "",
+        "proposed_grade": r.get("proposed_grade") or "",
+        "decided_grade": r.get("decided_grade") or "",
+        "not_graded_reason": r.get("not_graded_reason") or "",
+        "flagged": [n + 1 for n in range(27) if mask & (1 << n)],
+    }

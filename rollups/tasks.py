@@ -1,0 +1,21 @@
+"""Celery tasks: load by id, call one service, safe to run twice or out of order."""
+
+from celery import shared_task
+from django.db import OperationalError
+
+from . import services
+
+
+# Idempotent, so a retry after a lost connection or a lock timeout is always safe.
+@shared_task(
+    name="rollups.refresh_cells", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+)
+def rollups_refresh_cells(*, cell_ids: list[int], year: int) -> int:
+    """Recompute these cells' rows from source, then their ancestors from children."""
+    return services.rollups_refresh(org_ids=cell_ids, year=year)
+
+
+@shared_task(name="rollups.rebuild", acks_late=True, autoretry_for=(OperationalError,), max_retries=2)
+def rollups_rebuild(*, year: int | None = None) -> dict:
+    """Nightly (and after a reorganisation): recompute every row from the source rows."""
+    return {str(y): n for y, n in services.rollups_rebuild(year=year).items()}
