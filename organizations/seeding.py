@@ -314,4 +314,8 @@ def seed_province_data(*, members: int, seed: int = 1, year: int | None = None, 
         started = time.monotonic()
         hook(result)
         result.timings[hook.__name__] = time.monotonic() - started
+    if connection.vendor == "postgresql":
+        # COPY leaves the planner without statistics; the roll-up rebuild needs them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return result
