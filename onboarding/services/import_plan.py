@@ -8,6 +8,7 @@ by name path, users, open positions) and each row is then checked with dictionar
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -134,6 +135,12 @@ def parse_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    parts = text.split("/")
+    if len(parts) == 3 and len(parts[2]) == 4:  # the usual d/m/yyyy, without strptime's overhead
+        try:
+            return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
+        except ValueError:
+            raise ValueError(text) from None
     for fmt in DATE_FORMATS:
         try:
             return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar date, no time
@@ -147,7 +154,11 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # Excel stores 0123… typed as a number without the leading zero
-    return nfc(str(value))
+    text = str(value).strip()
+    # Fast path for the common case (already NFC, single spaces); nfc() otherwise.
+    if "  " in text or not unicodedata.is_normalized("NFC", text) or "\t" in text or "\n" in text:
+        return nfc(text)
+    return text
 
 
 def _choice_lookup(choices) -> dict[str, str]:
