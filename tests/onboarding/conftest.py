@@ -61,3 +61,12 @@ def eager_celery():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = old
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """Messages are asserted in Vietnamese; another test may have left English active in this thread."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield
