@@ -11,7 +11,6 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import events
@@ -19,6 +18,7 @@ from core.text import ascii_fold, name_sort_key, nfc
 from organizations import services as org_services
 from organizations.models import Member, Membership, MembershipKind, MemberStatus, Organization, Position
 
+from .history_sql import history_insert
 from .import_plan import CREATE, UNCHANGED, UPDATE, MemberRow, OrgRef, Plan, Progress
 
 BATCH = 5000
@@ -144,8 +144,8 @@ def _copy_members(rows: list[MemberRow], user, progress: Progress, total: int, o
                 )
         progress(offset + len(rows) * 3 // 4, total)
         member_ids = list(ids.values())
-        _history_insert(cursor, Member, "id = ANY(%s)", member_ids, user)
-        _history_insert(cursor, Membership, "member_id = ANY(%s)", member_ids, user)
+    history_insert(model=Member, ids=member_ids, user=user, reason=CHANGE_REASON)
+    history_insert(model=Membership, ids=member_ids, user=user, reason=CHANGE_REASON, where="member_id")
     return [Member(pk=r.member_id, cell_id=m["cell_id"]) for m, r in zip(members, rows, strict=True)]
 
 
@@ -157,19 +157,6 @@ def _member_values(row: MemberRow, defaults: dict) -> dict:
     values["party_card_number"] = row.card
     values["cell_id"] = _ref_id(row.cell)
     return values
-
-
-def _history_insert(cursor, model, where: str, ids: list[int], user) -> None:
-    """One '+' history row per row matched, copied server-side (the columns both tables share)."""
-    history = model.history.model
-    source_cols = {f.column for f in model._meta.concrete_fields}
-    cols = [f.column for f in history._meta.concrete_fields if f.column in source_cols]
-    listed = ", ".join(cols)
-    cursor.execute(
-        f"INSERT INTO {history._meta.db_table} ({listed}, history_date, history_change_reason, history_type, "
-        f"history_user_id) SELECT {listed}, %s, %s, '+', %s FROM {model._meta.db_table} WHERE {where}",
-        [timezone.now(), CHANGE_REASON, getattr(user, "pk", None), ids],
-    )
 
 
 def _update_members(rows: list[MemberRow], user) -> int:

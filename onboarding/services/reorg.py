@@ -28,6 +28,7 @@ from organizations import services as org_services
 from organizations.models import CELL_KINDS, Member, Membership, Organization, Position
 
 from ..models import Reorganisation, ReorgKind
+from .history_sql import history_insert, set_column
 from .import_plan import ImportScope
 
 DAY = dt.timedelta(days=1)
@@ -124,40 +125,38 @@ def _snapshot(orgs: list[Organization], on: dt.date) -> dict[str, list[Organizat
 
 
 def _move_members(run: _Run) -> None:
-    """Dated transfers for every open membership in a moved cell (bulk, with history rows)."""
+    """Dated transfers for every open membership in a moved cell (set-based, with history rows)."""
     old_cells = set(run.cell_moves) | set(
         Membership.objects.filter(member_id__in=run.member_moves, valid_to__isnull=True).values_list(
             "cell_id", flat=True
         )
     )
-    open_rows = list(Membership.objects.filter(cell_id__in=old_cells, valid_to__isnull=True).order_by("id"))
-    closed, opened, moved_in_place = [], [], []
+    open_rows = Membership.objects.filter(cell_id__in=old_cells, valid_to__isnull=True).values_list(
+        "id", "member_id", "cell_id", "kind", "valid_from"
+    )
+    closed, opened, moved_in_place = {}, [], {}
     note = run.note or _("Sắp xếp tổ chức")
-    for membership in open_rows:
-        target = run.member_moves.get(membership.member_id) or run.cell_moves.get(membership.cell_id)
+    for pk, member_id, cell_id, kind, valid_from in open_rows.order_by("id"):
+        target = run.member_moves.get(member_id) or run.cell_moves.get(cell_id)
         if target is None:
             continue
-        run.moved_by_cell[(membership.cell_id, target)] += 1
-        if membership.valid_from >= run.on:  # joined on the change day itself: just re-point it
-            membership.cell_id = target
-            moved_in_place.append(membership)
+        run.moved_by_cell[(cell_id, target)] += 1
+        if valid_from >= run.on:  # joined on the change day itself: just re-point it
+            moved_in_place[pk] = target
             continue
-        membership.valid_to = run.on - DAY
-        closed.append(membership)
-        opened.append(
-            Membership(
-                member_id=membership.member_id, cell_id=target, kind=membership.kind, valid_from=run.on, note=note[:255]
-            )
-        )
-    kw = {"default_user": run.user, "default_change_reason": note, "batch_size": 5000}
-    bulk_update_with_history(closed, Membership, ["valid_to"], **kw)
-    bulk_update_with_history(moved_in_place, Membership, ["cell"], **kw)
-    bulk_create_with_history(opened, Membership, **kw)
-    members = list(Member.objects.filter(Q(cell_id__in=run.cell_moves) | Q(pk__in=run.member_moves)))
-    for member in members:
-        member.cell_id = run.member_moves.get(member.pk) or run.cell_moves.get(member.cell_id, member.cell_id)
-    bulk_update_with_history(members, Member, ["cell"], **kw)
-    run.members_moved = len(members)
+        closed[pk] = run.on - DAY
+        opened.append(Membership(member_id=member_id, cell_id=target, kind=kind, valid_from=run.on, note=note[:255]))
+    kw = {"user": run.user, "reason": note}
+    set_column(model=Membership, column="valid_to", values=closed, sql_type="date", **kw)
+    set_column(model=Membership, column="cell_id", values=moved_in_place, sql_type="bigint", **kw)
+    created = Membership.objects.bulk_create(opened, batch_size=5000)
+    history_insert(model=Membership, ids=[m.pk for m in created], **kw)
+    members = dict(
+        Member.objects.filter(Q(cell_id__in=run.cell_moves) | Q(pk__in=run.member_moves)).values_list("pk", "cell_id")
+    )
+    targets = {pk: run.member_moves.get(pk) or run.cell_moves.get(cell_id, cell_id) for pk, cell_id in members.items()}
+    set_column(model=Member, column="cell_id", values=targets, sql_type="bigint", **kw)
+    run.members_moved = len(targets)
 
 
 def _move_positions(run: _Run, org_moves: dict[int, int]) -> None:
