@@ -65,12 +65,16 @@ def communes_by_size(province: Organization) -> list[Organization]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--merge-provinces", action="store_true", help="also seed a second province and merge both")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
     try:
         with transaction.atomic():
             t0 = time.perf_counter()
-            result = seed_province_data(members=args.members, seed=7, year=2025, with_users=False)
+            # Seeding twice collides on generated codes, so both provinces come from one call
+            # (≤ 150k members per province: 2 × 100k gives two provinces).
+            total = args.members * (2 if args.merge_provinces else 1)
+            result = seed_province_data(members=total, seed=7, year=2025, with_users=False)
             province = result.provinces[0]
             print(f"seeded {result.members} members, {result.organizations} nodes in {time.perf_counter() - t0:.1f} s")
             before = selectors.member_counts_on(day=dt.date(2025, 12, 31), within=province)
@@ -98,6 +102,17 @@ def main() -> None:
             assert after_2025 == before, "2025 must be unchanged"
             assert after_2026[province.pk] == before[province.pk], "nobody lost in 2026"
             print(f"2025 unchanged ({before[province.pk]} members); 2026 province total {after_2026[province.pk]}")
+            if args.merge_provinces:
+                other = result.provinces[1]
+                t = time.perf_counter()
+                record = reorg.organization_merge(
+                    sources=[Organization.objects.get(pk=province.pk), other],
+                    parent=None,
+                    name="Đảng bộ tỉnh Hợp Nhất",
+                    code="BENCH-PROVINCE",
+                    on=ON,
+                )
+                report("merge of two provinces", time.perf_counter() - t, record)
             raise _Rollback
     except _Rollback:
         print("rolled back")

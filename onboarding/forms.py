@@ -103,9 +103,11 @@ class ReorganisationForm(forms.Form):
             self.add_error("sources", _("Hình thức này cần đúng một mã tổ chức."))
             return {}
         if kind == ReorgKind.MERGE:
-            for key in ("parent", "name", "code"):
-                if not (parent if key == "parent" else data.get(key)):
+            for key in ("name", "code"):
+                if not data.get(key):
                     self.add_error(key, _("Cần nhập khi hợp nhất."))
+            if parent is None and not self.scope.is_superuser:  # no parent = a new province
+                self.add_error("parent", _("Cần nhập khi hợp nhất."))
             return base | {"sources": sources, "parent": parent, "name": data.get("name"), "code": data.get("code")}
         if kind == ReorgKind.MOVE:
             if parent is None:

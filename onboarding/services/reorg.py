@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -47,6 +47,9 @@ class _Run:
     member_moves: dict[int, int] = field(default_factory=dict)  # member id → new cell id (splits)
     moved_by_cell: dict[tuple[int, int], int] = field(default_factory=lambda: defaultdict(int))
     members_moved: int = 0
+    successors: dict[int, int] = field(default_factory=dict)  # old node id → its (first) successor id
+    transient: list[Organization] = field(default_factory=list)  # created today, replaced → deleted
+    relocated: set[int] = field(default_factory=set)
 
     def summary(self) -> dict:
         ids = {i for pair in self.moved_by_cell for i in pair}
@@ -66,30 +69,40 @@ def _fresh(org: Organization) -> Organization:
     return Organization.objects.get(pk=org.pk)
 
 
-def _end(run: _Run, org: Organization, *, keep_code: bool = False) -> None:
-    """End `org` and its still-valid descendants the day before the change."""
-    if org.valid_from >= run.on:
+def _end(run: _Run, org: Organization) -> None:
+    """End `org` and its still-valid descendants the day before the change; retire their codes.
+
+    Set-based (one UPDATE + one history INSERT … SELECT) so a province of 6k nodes ends in one go.
+    """
+    if org.valid_from == run.on:  # created today by an earlier step: it is replaced, not ended
+        run.transient.append(org)
+        return
+    if org.valid_from > run.on:
         raise ValidationError(
             _("%(name)s bắt đầu hiệu lực từ %(day)s; ngày sắp xếp phải sau ngày đó.")
             % {"name": org.name, "day": org.valid_from.strftime("%d/%m/%Y")}
         )
-    subtree = Organization.objects.valid_on(run.on).filter(path__startswith=org.path).order_by("path")
-    for node in subtree:
-        node.valid_to = run.on - DAY
-        if not keep_code or node.pk != org.pk:
-            node.code = _retired_code(node)
-        node._change_reason = run.note or _("Sắp xếp tổ chức")
-        node.save(update_fields=["valid_to", "code"])
-        run.ended.append(node)
-
-
-def _retired_code(node: Organization) -> str:
-    base = f"{node.code}~{node.valid_to:%Y%m%d}"[:60]
-    code, n = base, 1
-    while Organization.objects.filter(code=code).exclude(pk=node.pk).exists():
-        n += 1
-        code = f"{base}-{n}"
-    return code
+    valid_to = run.on - DAY
+    subtree = Organization.objects.valid_on(run.on).filter(path__startswith=org.path, valid_from__lt=run.on)
+    nodes = dict(subtree.values_list("pk", "code"))
+    retired = {pk: f"{code[:54]}~{valid_to:%Y%m%d}" for pk, code in nodes.items()}
+    taken = set(Organization.objects.filter(code__in=retired.values()).values_list("code", flat=True))
+    for pk, code in retired.items():
+        n = 1
+        while code in taken:  # only when an identical code was already retired the same day
+            n += 1
+            code = f"{retired[pk]}-{n}"
+        retired[pk] = code
+        taken.add(code)
+    reason = run.note or _("Sắp xếp tổ chức")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Organization._meta.db_table} AS t SET valid_to = %s, code = u.code "
+            "FROM unnest(%s::bigint[], %s::varchar[]) AS u(id, code) WHERE t.id = u.id",
+            [valid_to, list(retired), list(retired.values())],
+        )
+    history_insert(model=Organization, ids=list(retired), user=run.user, reason=reason, history_type="~")
+    run.ended.extend(Organization.objects.filter(pk__in=retired).order_by("path"))
 
 
 def _create(run: _Run, *, parent: Organization | None, name: str, code: str, kind: str, predecessors) -> Organization:
@@ -98,19 +111,90 @@ def _create(run: _Run, *, parent: Organization | None, name: str, code: str, kin
     )
     new.predecessors.set(predecessors)
     run.created.append((new, parent))
+    for old in predecessors:
+        run.successors.setdefault(old.pk, new.pk)
     return new
 
 
 def _copy_subtree(
     run: _Run, old: Organization, parent: Organization, snap: dict[str, list[Organization]]
 ) -> Organization:
-    """A successor of `old` under `parent`, and successors of its valid descendants under it."""
+    """A successor of `old` under `parent` (treebeard add_child), then its valid descendants in bulk."""
+    if old.valid_from == run.on:
+        return _relocate(run, old, parent)
     new = _create(run, parent=parent, name=old.name, code=old.code, kind=old.kind, predecessors=[old])
     if old.kind in CELL_KINDS:
         run.cell_moves[old.pk] = new.pk
-    for child in snap.get(old.path, []):
-        _copy_subtree(run, child, new, snap)
+    _copy_descendants(run, old, new, snap)
     return new
+
+
+def _relocate(run: _Run, node: Organization, parent: Organization) -> Organization:
+    """A node created on the change day has no past to protect: move it (treebeard) instead of copying."""
+    Organization.objects.move(_fresh(node), _fresh(parent), "last-child")
+    run.relocated.add(node.pk)
+    moved = _fresh(node)
+    run.created.append((moved, parent))
+    return moved
+
+
+def _copy_descendants(run: _Run, old_root: Organization, new_root: Organization, snap) -> None:
+    """Successors for every valid descendant of `old_root` under the brand-new `new_root`.
+
+    The new subtree has no other nodes, so its materialised paths are computed here (as the seeder
+    does) and inserted with one bulk_create, history rows and predecessor links included.
+    """
+    pairs: list[tuple[Organization, Organization, Organization]] = []  # (new, old, new parent)
+    relocate: list[tuple[Organization, Organization]] = []  # children created today: moved, not copied
+
+    def lasting(node: Organization) -> list[Organization]:
+        children = snap.get(node.path, [])
+        relocate.extend((c, node) for c in children if c.valid_from == run.on)
+        return [c for c in children if c.valid_from < run.on]
+
+    def walk(old: Organization, new_parent: Organization) -> None:
+        for step, child in enumerate(lasting(old), start=1):
+            node = Organization(
+                name=child.name,
+                code=child.code,
+                kind=child.kind,
+                email=child.email,
+                valid_from=run.on,
+                depth=new_parent.depth + 1,
+                path=Organization._get_path(new_parent.path, new_parent.depth + 1, step),
+                numchild=sum(1 for c in snap.get(child.path, []) if c.valid_from < run.on),
+            )
+            pairs.append((node, child, new_parent))
+            walk(child, node)
+
+    walk(old_root, new_root)
+    mapping = {old.pk: new for new, old, _p in pairs} | {old_root.pk: new_root}
+    if pairs:
+        _insert_copies(
+            run, pairs, numchild=sum(1 for c in snap.get(old_root.path, []) if c.valid_from < run.on), root=new_root
+        )
+    for child, old_parent in relocate:
+        _relocate(run, child, mapping.get(old_parent.pk, old_parent))
+
+
+def _insert_copies(run: _Run, pairs, *, numchild: int, root: Organization) -> None:
+    Organization.objects.filter(pk=root.pk).update(numchild=numchild)
+    Organization.objects.bulk_create([new for new, _old, _p in pairs], batch_size=2000)
+    history_insert(
+        model=Organization,
+        ids=[new.pk for new, _o, _p in pairs],
+        user=run.user,
+        reason=run.note or _("Sắp xếp tổ chức"),
+    )
+    link = Organization.predecessors.through
+    link.objects.bulk_create(
+        [link(from_organization_id=new.pk, to_organization_id=old.pk) for new, old, _p in pairs], batch_size=5000
+    )
+    for new, old, new_parent in pairs:
+        run.created.append((new, new_parent))
+        run.successors.setdefault(old.pk, new.pk)
+        if old.kind in CELL_KINDS:
+            run.cell_moves[old.pk] = new.pk
 
 
 def _snapshot(orgs: list[Organization], on: dt.date) -> dict[str, list[Organization]]:
@@ -182,12 +266,9 @@ def _move_positions(run: _Run, org_moves: dict[int, int]) -> None:
 
 
 def _finish(run: _Run, kind: str, sources: list[Organization], results: list[Organization]) -> Reorganisation:
-    org_moves = {}
-    for new, _parent in run.created:
-        for pred_id in new.predecessors.values_list("pk", flat=True):
-            org_moves.setdefault(pred_id, new.pk)
     _move_members(run)
-    _move_positions(run, org_moves)
+    _move_positions(run, run.successors)
+    sources = _drop_transient(run, sources, results)
     record = Reorganisation.objects.create(
         kind=kind,
         effective_on=run.on,
@@ -205,9 +286,24 @@ def _finish(run: _Run, kind: str, sources: list[Organization], results: list[Org
     return record
 
 
+def _drop_transient(run: _Run, sources: list[Organization], results: list[Organization]) -> list[Organization]:
+    """Nodes created earlier on the same day and now replaced never existed for a whole day: their
+    successors inherit their predecessors and they are deleted (members and positions moved first)."""
+    gone = [t for t in run.transient if t.pk not in run.relocated]
+    for node in gone:
+        predecessors = list(node.predecessors.all())
+        for result in results:
+            result.predecessors.add(*predecessors)
+        Organization.objects.filter(pk=node.pk).delete()
+    gone_ids = {t.pk for t in gone}
+    return [s for s in sources if s.pk not in gone_ids]
+
+
 def _check_scope(scope: ImportScope | None, *orgs: Organization | None) -> None:
     if scope is None:
         return
+    if orgs and orgs[0] is None and not scope.is_superuser:  # a new root: superusers only
+        raise PermissionDenied
     for org in orgs:
         if org is not None and not scope.covers(org.path):
             raise PermissionDenied
@@ -215,13 +311,15 @@ def _check_scope(scope: ImportScope | None, *orgs: Organization | None) -> None:
 
 def _check_current(on: dt.date, *orgs: Organization) -> None:
     for org in orgs:
-        if not org.is_valid_on(on) or not org.is_valid_on(on - DAY):
+        if not org.is_valid_on(on) or not (org.is_valid_on(on - DAY) or org.valid_from == on):
             raise ValidationError(
                 _("%(name)s không còn hiệu lực vào ngày %(day)s.") % {"name": org.name, "day": on.strftime("%d/%m/%Y")}
             )
 
 
-def _check_parent(on: dt.date, parent: Organization) -> None:
+def _check_parent(on: dt.date, parent: Organization | None) -> None:
+    if parent is None:
+        return
     if not parent.is_valid_on(on):
         raise ValidationError(
             _("%(name)s không còn hiệu lực vào ngày %(day)s.") % {"name": parent.name, "day": on.strftime("%d/%m/%Y")}
@@ -237,7 +335,7 @@ def _check_parent(on: dt.date, parent: Organization) -> None:
 def organization_merge(
     *,
     sources: list[Organization],
-    parent: Organization,
+    parent: Organization | None,
     name: str,
     code: str,
     on: dt.date,
@@ -246,7 +344,8 @@ def organization_merge(
     note: str = "",
     scope: ImportScope | None = None,
 ) -> Reorganisation:
-    """Hợp nhất: several organisations become one new node under `parent`; their subtrees follow."""
+    """Hợp nhất: several organisations become one new node under `parent` (None: a new province,
+    as the 2025 provincial mergers); their subtrees follow."""
     if len(sources) < 2:
         raise ValidationError(_("Cần chọn ít nhất hai tổ chức để hợp nhất."))
     _check_scope(scope, parent, *sources)
@@ -359,6 +458,7 @@ def organization_close(
         raise ValidationError(_("Chi bộ tiếp nhận phải là một chi bộ ngoài tổ chức bị giải thể."))
     run = _Run(on=on, user=user, note=note or _("Giải thể %(name)s") % {"name": org.name})
     _end(run, org)
+    run.transient.extend(Organization.objects.filter(path__startswith=org.path, valid_from=on).order_by("path"))
     if transfer_to is not None:
         run.cell_moves = dict.fromkeys(cells, transfer_to.pk)
     return _finish(run, ReorgKind.CLOSE, [org], [])

@@ -61,6 +61,7 @@ def test_merge_and_remove_district_keep_2024_and_show_new_tree_in_2025(old_tree)
 
     reorganise_2025(t)
 
+    assert Organization.objects.find_problems() == ([], [], [], [], [])  # bulk-built paths are sound
     assert tree_on(END_2024, t.province) == before_2024  # the 2024 dashboard is unchanged
     after = tree_on(END_2025, t.province)
     assert after == {
@@ -132,17 +133,66 @@ def test_split_cell_by_members_and_move_and_close(old_tree):
     reorg.organization_close(org=south, on=dt.date(2025, 10, 1), transfer_to=t.a1)
     assert Member.objects.filter(cell=t.a1).count() == 5
     assert Organization.objects.get(pk=south.pk).valid_to == dt.date(2025, 9, 30)
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
 
 
 def test_reorganisation_date_must_follow_start(old_tree):
     t = old_tree
     reorg.organization_merge(sources=[t.a, t.b], parent=t.province, name="X AB", code="X-AB", on=JULY)
     merged = Organization.objects.get(code="X-AB")
-    with pytest.raises(ValidationError):
-        reorg.organization_move(org=merged, new_parent=t.district, on=JULY)
+    with pytest.raises(ValidationError, match="không còn hiệu lực"):
+        reorg.organization_move(org=merged, new_parent=t.district, on=dt.date(2025, 6, 1))
+    # The same day is fine: a node created that day is simply moved (it has no past to keep).
+    reorg.organization_move(org=merged, new_parent=t.district, on=JULY)
+    moved = Organization.objects.get(code="X-AB")
+    assert moved.pk == merged.pk and Organization.objects.get_parent(moved) == t.district
 
 
 def test_commune_scope_cannot_reorganise_other_commune(cast):
     scope = import_scope_for(cast.committee.user)
     with pytest.raises(PermissionDenied):
         reorg.organization_close(org=cast.tree.gcell, on=dt.date(2025, 7, 1), scope=scope)
+
+
+def test_same_day_chain_district_removal_commune_merge_then_province_merge(old_tree):
+    """1/7/2025 for real: districts go, communes merge, provinces merge — all on the same day."""
+    t = old_tree
+    other = make_org("Đảng bộ tỉnh Nam Định", OrgKind.PROVINCE, code="T-ND", valid_from=dt.date(2000, 1, 1))
+    other_cell = make_org(
+        "Chi bộ phường Cửa Bắc", OrgKind.GRASSROOTS_CELL, other, code="CB-CB", valid_from=dt.date(2000, 1, 1)
+    )
+    MemberFactory(cell=other_cell)
+    before = tree_on(END_2024, t.province)
+
+    reorg.organization_remove_level(org=t.district, on=JULY)
+    a2, b2 = Organization.objects.get(code="X-A"), Organization.objects.get(code="X-B")
+    assert a2.valid_from == JULY
+    reorg.organization_merge(
+        sources=[a2, b2],
+        parent=Organization.objects.get(pk=t.province.pk),
+        name="Đảng bộ xã An Bình",
+        code="X-AB",
+        on=JULY,
+    )
+    assert not Organization.objects.filter(pk__in=[a2.pk, b2.pk]).exists()  # replaced the same day
+    merged = Organization.objects.get(code="X-AB")
+    assert set(merged.predecessors.all()) == {t.a, t.b}  # the real 2024 communes
+    reorg.organization_merge(
+        sources=[Organization.objects.get(pk=t.province.pk), other],
+        parent=None,
+        name="Đảng bộ tỉnh Ninh Bình",
+        code="T-NB",
+        on=JULY,
+    )
+
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
+    assert tree_on(END_2024, t.province) == before
+    new_root = Organization.objects.get(code="T-NB")
+    after = tree_on(END_2025, new_root)
+    assert after["Đảng bộ tỉnh Ninh Bình"] == 10
+    assert after["Đảng bộ xã An Bình"] == 5 and after["Đảng bộ xã E"] == 4 and after["Chi bộ phường Cửa Bắc"] == 1
+    assert Organization.objects.get_parent(Organization.objects.get(code="X-AB")) == new_root
+    member = Member.objects.get(pk=t.a_members[0].pk)
+    periods = list(Membership.objects.filter(member=member).order_by("valid_from").values_list("valid_to", flat=True))
+    assert periods == [dt.date(2025, 6, 30), None]  # one dated transfer, however many steps that day
+    assert Organization.objects.filter(valid_to__lt=JULY, valid_from=JULY).count() == 0
