@@ -22,7 +22,9 @@ def history_insert(*, model, ids: list[int], user, reason: str, history_type: st
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {history._meta.db_table} ({cols}, history_date, history_change_reason, history_type, "
-            f"history_user_id) SELECT {cols}, %s, %s, %s, %s FROM {model._meta.db_table} WHERE {where} = ANY(%s)",
+            f"history_user_id) SELECT {cols}, %s, %s, %s, %s FROM {model._meta.db_table} "
+            # IN (SELECT unnest) plans as a hash semi-join; "= ANY(big array)" can degrade to N×M.
+            f"WHERE {where} IN (SELECT unnest(%s::bigint[]))",
             [timezone.now(), reason[:100], history_type, getattr(user, "pk", None), list(ids)],
         )
 

@@ -123,7 +123,7 @@ def _copy_members(rows: list[MemberRow], user, progress: Progress, total: int, o
                 if i % BATCH == 0:
                     progress(offset + i // 2, total)
         cursor.execute(
-            f"SELECT party_card_number, id FROM {Member._meta.db_table} WHERE party_card_number = ANY(%s)",
+            f"SELECT party_card_number, id FROM {Member._meta.db_table} WHERE party_card_number IN (SELECT unnest(%s::varchar[]))",
             [[r.card for r in rows]],
         )
         ids = dict(cursor.fetchall())
