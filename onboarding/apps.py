@@ -8,7 +8,11 @@ class OnboardingConfig(AppConfig):
 
     def ready(self) -> None:
         from core.context_processors import NAV_HOOKS
+        from organizations import panels
 
         from .nav import nav_link
+        from .panels import lineage_panel
 
         NAV_HOOKS.append(nav_link)
+        panels.ORGANIZATION_PANELS.append(lineage_panel)
+        panels.CELL_PANELS.append(lineage_panel)

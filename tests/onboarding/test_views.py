@@ -147,3 +147,24 @@ def test_reorganise_form_rejects_codes_outside_scope(client, cast):
     data = {"kind": "CLOSE", "on": "01/07/2025", "sources": cast.tree.gcell.code, "action": "preview"}
     html = client.post(reverse("onboarding:reorganise"), data).content.decode()
     assert "trong phạm vi được giao" in html
+
+
+def test_lineage_panel_links_predecessors_and_successors(client, cast):
+    import datetime as dt
+
+    from onboarding.services import reorg
+
+    tree = cast.tree
+    reorg.organization_merge(
+        sources=[tree.commune, tree.commune2],
+        parent=tree.province,
+        name="Đảng bộ xã An Minh",
+        code="X-AM",
+        on=dt.date(2025, 7, 1),
+    )
+    merged = Organization.objects.get(code="X-AM")
+    client.force_login(cast.province.user)
+    html = client.get(reverse("organizations:detail", args=[merged.pk])).content.decode()
+    assert "Tổ chức tiền thân" in html and "Đảng bộ xã An Hòa" in html
+    html = client.get(reverse("organizations:detail", args=[tree.commune.pk])).content.decode()
+    assert "Tổ chức kế tục" in html and "Đảng bộ xã An Minh" in html and "30/06/2025" in html
