@@ -133,10 +133,16 @@ def import_job_apply(*, job_id: int) -> ImportJob | None:
     progress = _SideProgress(job_id)
     try:
         with transaction.atomic():
-            plan = plan_file(file_name=job.file_name, content=bytes(job.content), scope=_scope(job))
+            # Progress: the second check is the first half of the bar, writing the second half.
+            plan = plan_file(
+                file_name=job.file_name,
+                content=bytes(job.content),
+                scope=_scope(job),
+                progress=lambda done, total: progress(done, 2 * total),
+            )
             if plan.errors:
                 raise _Rollback
-            written = write_plan(plan=plan, user=user, progress=progress)
+            written = write_plan(plan=plan, user=user, progress=lambda done, total: progress(total + done, 2 * total))
     except _Rollback:
         _store_plan(job, plan)
         job.status = ImportStatus.VALIDATED
