@@ -70,6 +70,7 @@ class OrgRow:
     valid_from: dt.date
     action: str = CREATE
     existing_id: int | None = None
+    node: Organization | None = None  # set while writing
 
 
 @dataclass
@@ -217,6 +218,7 @@ class Planner:
     def _org_row(self, sheet: str, line: int, row: dict, seen: dict[str, int]) -> None:
         errors_before = len(self.plan.errors)
         code, name = row["code"], row.get("name", "")
+        self._lengths(sheet, line, row, ORG_LIMITS)
         if not code:
             self.plan.error(sheet, line, "Mã tổ chức", _("Thiếu mã tổ chức."))
         elif code in seen:
@@ -400,6 +402,7 @@ class Planner:
 
     def _member_values(self, sheet, line, row, cols) -> dict:
         values: dict = {}
+        self._lengths(sheet, line, row, MEMBER_LIMITS)
         name = row.get("full_name", "")
         if not name:
             self.plan.error(sheet, line, "Họ và tên", _("Thiếu họ và tên."))
@@ -471,6 +474,12 @@ class Planner:
 
     # helpers -------------------------------------------------------------------------------------
 
+    def _lengths(self, sheet: str, line: int, row: dict, limits: dict[str, tuple[str, int]]) -> None:
+        """Column widths of the database, checked here so the COPY never fails half-way."""
+        for key, (header, limit) in limits.items():
+            if len(row.get(key) or "") > limit:
+                self.plan.error(sheet, line, header, _("Quá dài (tối đa %(n)s ký tự).") % {"n": limit})
+
     def _bad_columns(self, line: int) -> set[str]:
         return {e["column"] for e in self.plan.errors[-5:] if e["line"] == line}
 
@@ -490,6 +499,14 @@ class Planner:
         return not missing
 
 
+ORG_LIMITS = {"code": ("Mã tổ chức", 54), "name": ("Tên tổ chức", 255)}  # 54: room for "~yyyymmdd"
+MEMBER_LIMITS = {
+    "card": ("Số thẻ đảng viên", 20),
+    "full_name": ("Họ và tên", 120),
+    "job_title": ("Chức vụ chính quyền, đoàn thể", 255),
+    "email": ("Thư điện tử", 254),
+    "username": ("Tên đăng nhập", 150),
+}
 _DATE_KEYS = {"date_of_birth", "admitted_on", "full_member_on", "joined_on", "valid_from"}
 
 

@@ -19,7 +19,7 @@ from organizations import services as org_services
 from organizations.models import Member, Membership, MembershipKind, MemberStatus, Organization, Position
 
 from .history_sql import history_insert
-from .import_plan import CREATE, UNCHANGED, UPDATE, MemberRow, OrgRef, Plan, Progress
+from .import_plan import CREATE, UNCHANGED, UPDATE, MemberRow, OrgRef, OrgRow, Plan, Progress
 
 BATCH = 5000
 CHANGE_REASON = "Nhập dữ liệu"
@@ -30,7 +30,7 @@ def write_plan(*, plan: Plan, user, progress: Progress | None = None) -> dict:
     assert not plan.errors, "a plan with errors is never written"
     progress = progress or (lambda done, total: None)
     total = len(plan.member_rows) + len(plan.org_rows)
-    _write_orgs(plan)
+    _write_orgs(plan, user)
     progress(len(plan.org_rows), total)
     cell_ids: set[int] = set()
     created = _create_members(
@@ -46,19 +46,54 @@ def write_plan(*, plan: Plan, user, progress: Progress | None = None) -> dict:
     return {"members_created": len(created), "members_updated": updated, "positions_created": positions}
 
 
-def _write_orgs(plan: Plan) -> None:
+def _write_orgs(plan: Plan, user) -> None:
+    """New organisations under existing parents go through treebeard (add_child); their new
+    descendants get materialised paths computed here and one bulk insert (a province tree of
+    6k nodes in seconds, not minutes). The file order is topological: parents come first."""
+    bulk: list[OrgRow] = []
+    children: dict[int, int] = {}  # id(parent row) → children given so far
     for row in plan.org_rows:
-        if row.action == CREATE:
-            parent = _org(row.parent) if row.parent else None
-            org = org_services.organization_create(
-                name=row.name, code=row.code, kind=row.kind, parent=parent, valid_from=row.valid_from
-            )
-            row.existing_id = org.id
-        elif row.action == UPDATE:
+        if row.action == UPDATE:
             org = Organization.objects.get(pk=row.existing_id)
             org.name = row.name
             org._change_reason = CHANGE_REASON
             org.save(update_fields=["name"])
+        elif row.action == CREATE and (row.parent is None or row.parent.new_row is None):
+            org = org_services.organization_create(
+                name=row.name,
+                code=row.code,
+                kind=row.kind,
+                parent=_org(row.parent) if row.parent else None,
+                valid_from=row.valid_from,
+            )
+            row.existing_id, row.node = org.id, org
+        elif row.action == CREATE:
+            parent_row = row.parent.new_row
+            step = children[id(parent_row)] = children.get(id(parent_row), 0) + 1
+            parent = parent_row.node
+            row.node = Organization(
+                name=row.name,
+                code=row.code,
+                kind=row.kind,
+                valid_from=row.valid_from,
+                depth=parent.depth + 1,
+                path=Organization._get_path(parent.path, parent.depth + 1, step),
+                numchild=0,
+            )
+            bulk.append(row)
+    for row in plan.org_rows:
+        if row.action == CREATE:
+            row.node.numchild = children.get(id(row), 0)
+    if not bulk:
+        return
+    created = Organization.objects.bulk_create([r.node for r in bulk], batch_size=2000)
+    for row, org in zip(bulk, created, strict=True):
+        row.existing_id = org.pk
+    history_insert(model=Organization, ids=[o.pk for o in created], user=user, reason=CHANGE_REASON)
+    in_bulk = {id(r) for r in bulk}
+    roots = [r for r in plan.org_rows if r.action == CREATE and id(r) not in in_bulk and children.get(id(r))]
+    for row in roots:
+        Organization.objects.filter(pk=row.existing_id).update(numchild=children[id(row)])
 
 
 def _org(ref: OrgRef) -> Organization:

@@ -174,3 +174,57 @@ def test_unreadable_file_fails_clearly(cast):
     job = run(cast.province.user, "hong.xlsx", b"not a zip")
     assert job.status == ImportStatus.FAILED
     assert "Không đọc được tệp Excel" in job.message
+
+
+def test_organisation_tree_import_nested_levels_in_one_file(cast):
+    tree = cast.tree
+    orgs = [
+        {
+            "Mã tổ chức": "X-MOI",
+            "Tên tổ chức": "Đảng bộ xã Mới",
+            "Loại tổ chức": "COMMUNE",
+            "Mã tổ chức cấp trên": tree.province.code,
+        },
+        {
+            "Mã tổ chức": "DB-TRUONG",
+            "Tên tổ chức": "Đảng bộ Trường Mới",
+            "Loại tổ chức": "Đảng bộ cơ sở",
+            "Mã tổ chức cấp trên": "X-MOI",
+        },
+        {
+            "Mã tổ chức": "CB-1",
+            "Tên tổ chức": "Chi bộ 1",
+            "Loại tổ chức": "Chi bộ trực thuộc",
+            "Mã tổ chức cấp trên": "DB-TRUONG",
+        },
+        {"Mã tổ chức": "CB-2", "Tên tổ chức": "Chi bộ 2", "Loại tổ chức": "CELL", "Mã tổ chức cấp trên": "DB-TRUONG"},
+        {
+            "Mã tổ chức": "CB-THON",
+            "Tên tổ chức": "Chi bộ Thôn",
+            "Loại tổ chức": "GRASSROOTS_CELL",
+            "Mã tổ chức cấp trên": "X-MOI",
+        },
+        {
+            "Mã tổ chức": "CB-X",
+            "Tên tổ chức": "Chi bộ con",
+            "Loại tổ chức": "CELL",
+            "Mã tổ chức cấp trên": "CB-1",
+        },  # bad
+        {
+            "Mã tổ chức": "Q" * 60,
+            "Tên tổ chức": "Quá dài",
+            "Loại tổ chức": "CELL",
+            "Mã tổ chức cấp trên": "X-MOI",
+        },  # bad
+    ]
+    job = run(cast.province.user, "to_chuc.csv", csv_bytes(orgs, ORG_HEADERS))
+    assert [(e["line"], e["column"]) for e in job.report["errors"]] == [(7, "Mã tổ chức cấp trên"), (8, "Mã tổ chức")]
+    job = run(cast.province.user, "to_chuc.csv", csv_bytes(orgs[:5], ORG_HEADERS))
+    assert job.status == ImportStatus.APPLIED, job.report["errors"]
+    assert Organization.objects.find_problems() == ([], [], [], [], [])
+    school = Organization.objects.get(code="DB-TRUONG")
+    assert [c.code for c in Organization.objects.get_children(school)] == ["CB-1", "CB-2"]
+    assert Organization.objects.get_parent(Organization.objects.get(code="CB-THON")).code == "X-MOI"
+    assert Organization.history.filter(code="CB-2").count() == 1
+    again = run(cast.province.user, "to_chuc.csv", csv_bytes(orgs[:5], ORG_HEADERS))
+    assert again.counts["organizations"] == {"create": 0, "update": 0, "unchanged": 5}
