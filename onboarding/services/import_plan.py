@@ -1,180 +1,45 @@
 """Dry run of an import: parse every row, check it against the database in memory, build a plan.
 
 Nothing is written here. Lookups are prefetched once (party card numbers, organisations by code or
-by name path, users, open positions) and each row is then checked with dictionary/set lookups, so
-100k rows cost a handful of queries.
+by name path, users, open positions; see import_lookups) and each row is then checked with
+dictionary/set lookups, so 100k rows cost a handful of queries.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.text import nfc
-from organizations.models import CELL_KINDS, Member, MemberStatus, Organization, OrgKind, Position, PositionKind, Sex
+from organizations.models import Organization, OrgKind
 
-from ..columns import MEMBER_COLUMNS, MEMBER_SHEET, ORG_COLUMNS, ORG_SHEET, Column, fold, header_map
+from ..columns import MEMBER_COLUMNS, ORG_COLUMNS, ORG_SHEET, Column, fold, header_map
 from ..reader import Sheet, read_sheets
-
-CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-MEMBER_FIELDS = ("full_name", "date_of_birth", "sex", "admitted_on", "full_member_on", "status", "job_title", "email")
-CHUNK = 10_000
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class ImportScope:
-    """Organisation paths the importing user may write into (empty + superuser = everywhere)."""
-
-    paths: tuple[str, ...] = ()
-    is_superuser: bool = False
-
-    def covers(self, path: str | None) -> bool:
-        if self.is_superuser:
-            return True
-        return bool(path) and any(path.startswith(p) for p in self.paths)
-
-
-@dataclass
-class OrgRef:
-    """An organisation a row can point to: existing (id/path) or created earlier in this file."""
-
-    code: str
-    kind: str
-    name: str
-    id: int | None = None
-    path: str | None = None
-    new_row: OrgRow | None = None
-
-    @property
-    def is_cell(self) -> bool:
-        return self.kind in CELL_KINDS
-
-
-@dataclass
-class OrgRow:
-    line: int
-    code: str
-    name: str
-    kind: str
-    parent: OrgRef | None
-    valid_from: dt.date
-    action: str = CREATE
-    existing_id: int | None = None
-    node: Organization | None = None  # set while writing
-
-
-@dataclass
-class MemberRow:
-    line: int
-    card: str
-    values: dict
-    cell: OrgRef
-    joined_on: dt.date | None
-    action: str = CREATE
-    member_id: int | None = None
-    changed: tuple[str, ...] = ()
-    position: tuple[str, OrgRef, str] | None = None  # (kind, organisation, username)
-
-
-@dataclass
-class Plan:
-    org_rows: list[OrgRow] = field(default_factory=list)
-    member_rows: list[MemberRow] = field(default_factory=list)
-    errors: list[dict] = field(default_factory=list)
-    rows_total: int = 0
-
-    def error(self, sheet: str, line: int, column: str, message: str) -> None:
-        self.errors.append({"sheet": sheet, "line": line, "column": column, "message": message})
-
-    @property
-    def positions(self) -> list[MemberRow]:
-        return [r for r in self.member_rows if r.position and r.position[0] != UNCHANGED]
-
-    def counts(self) -> dict:
-        def tally(rows: Iterable) -> dict:
-            out = {CREATE: 0, UPDATE: 0, UNCHANGED: 0}
-            for row in rows:
-                out[row.action] += 1
-            return out
-
-        return {
-            "organizations": tally(self.org_rows),
-            "members": tally(self.member_rows),
-            "positions": len(self.positions),
-            "errors": len(self.errors),
-            "bad_lines": len({(e["sheet"], e["line"]) for e in self.errors}),
-        }
-
-    def report(self) -> dict:
-        """Compact JSON: every row's action and every error (rows as lists to keep 100k rows small)."""
-        rows = [[ORG_SHEET, r.line, r.action, r.code, r.name] for r in self.org_rows]
-        rows += [[MEMBER_SHEET, r.line, r.action, r.card, r.values.get("full_name", "")] for r in self.member_rows]
-        return {"rows": rows, "errors": self.errors}
-
-
-# --- value parsing ------------------------------------------------------------------------------
-
-DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d")
-
-
-def parse_date(value) -> dt.date | None:
-    """dd/mm/yyyy (Vietnamese order) or ISO; Excel date cells arrive as datetime objects."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    text = str(value).strip()
-    parts = text.split("/")
-    if len(parts) == 3 and len(parts[2]) == 4:  # the usual d/m/yyyy, without strptime's overhead
-        try:
-            return dt.date(int(parts[2]), int(parts[1]), int(parts[0]))
-        except ValueError:
-            raise ValueError(text) from None
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 — a calendar date, no time
-        except ValueError:
-            continue
-    raise ValueError(text)
-
-
-def cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # Excel stores 0123… typed as a number without the leading zero
-    text = str(value).strip()
-    # Fast path for the common case (already NFC, single spaces); nfc() otherwise.
-    if "  " in text or not unicodedata.is_normalized("NFC", text) or "\t" in text or "\n" in text:
-        return nfc(text)
-    return text
-
-
-def _choice_lookup(choices) -> dict[str, str]:
-    table = {}
-    for value, label in choices:
-        table[fold(value)] = value
-        table[fold(str(label))] = value
-    return table
-
-
-SEX = _choice_lookup(Sex.choices) | {"nu": Sex.FEMALE, "f": Sex.FEMALE, "m": Sex.MALE}
-STATUS = _choice_lookup(MemberStatus.choices)
-KINDS = _choice_lookup(OrgKind.choices) | {"chi bo": OrgKind.CELL, "dang bo xa": OrgKind.COMMUNE}
-POSITIONS = _choice_lookup(PositionKind.choices)
-
+from .import_lookups import PathIndex, chunks, existing_members, users_and_positions
+from .import_types import (  # noqa: F401 — re-exported for the writers and tests
+    CREATE,
+    UNCHANGED,
+    UPDATE,
+    ImportScope,
+    MemberRow,
+    OrgRef,
+    OrgRow,
+    Plan,
+    Progress,
+)
+from .import_values import (
+    KINDS,
+    MEMBER_LIMITS,
+    ORG_LIMITS,
+    POSITIONS,
+    SEX,
+    STATUS,
+    parse_date,
+    row_values,
+)
 
 # --- the planner ---------------------------------------------------------------------------------
 
@@ -194,7 +59,7 @@ class Planner:
     def load_orgs(self, codes: set[str]) -> None:
         """Prefetch current organisations by code (and remember ended ones for a clear message)."""
         codes = {c for c in codes if c and c not in self.orgs}
-        for chunk in _chunks(sorted(codes)):
+        for chunk in chunks(sorted(codes)):
             rows = Organization.objects.filter(code__in=chunk).values_list(
                 "id", "code", "kind", "name", "path", "valid_to"
             )
@@ -208,7 +73,7 @@ class Planner:
         cols = header_map(sheet.headers, ORG_COLUMNS)
         if not self._require_columns(sheet, cols, ORG_COLUMNS):
             return
-        rows = [(line, _row_values(cells, cols)) for line, cells in sheet.rows]
+        rows = [(line, row_values(cells, cols)) for line, cells in sheet.rows]
         self.plan.rows_total += len(rows)
         self.load_orgs({r["code"] for _, r in rows} | {r.get("parent_code", "") for _, r in rows})
         seen: dict[str, int] = {}
@@ -312,13 +177,13 @@ class Planner:
         if "org_code" not in cols and "org_path" not in cols:
             self.plan.error(sheet.name, 1, "Mã chi bộ", _("Tệp cần cột “Mã chi bộ” hoặc “Đường dẫn chi bộ”."))
             return
-        texts = [(line, _row_values(cells, cols)) for line, cells in sheet.rows]
+        texts = [(line, row_values(cells, cols)) for line, cells in sheet.rows]
         self.plan.rows_total += len(texts)
         total = len(texts)
         self.load_orgs({r.get("org_code", "") for _, r in texts} | {r.get("position_org", "") for _, r in texts})
-        paths = _PathIndex(self.scope, {r["org_path"] for _, r in texts if r.get("org_path") and not r.get("org_code")})
-        existing = _existing_members({r["card"] for _, r in texts if r.get("card")})
-        users, open_positions = _users_and_positions({r["username"] for _, r in texts if r.get("username")})
+        paths = PathIndex(self.scope, {r["org_path"] for _, r in texts if r.get("org_path") and not r.get("org_code")})
+        existing = existing_members({r["card"] for _, r in texts if r.get("card")})
+        users, open_positions = users_and_positions({r["username"] for _, r in texts if r.get("username")})
         seen: dict[str, int] = {}
         for done, (line, row) in enumerate(texts, start=1):
             self._member_row(sheet.name, line, row, seen, existing, paths, users, open_positions, cols)
@@ -368,7 +233,7 @@ class Planner:
         member_row.action = UPDATE if changed else UNCHANGED
         return True
 
-    def _cell(self, sheet, line, row, paths: _PathIndex) -> OrgRef | None:
+    def _cell(self, sheet, line, row, paths: PathIndex) -> OrgRef | None:
         code = row.get("org_code", "")
         if code:
             ref, column = self.orgs.get(code), "Mã chi bộ"
@@ -497,96 +362,6 @@ class Planner:
         for header in missing:
             self.plan.error(sheet.name, 1, header, _("Thiếu cột “%(column)s”.") % {"column": header})
         return not missing
-
-
-ORG_LIMITS = {"code": ("Mã tổ chức", 54), "name": ("Tên tổ chức", 255)}  # 54: room for "~yyyymmdd"
-MEMBER_LIMITS = {
-    "card": ("Số thẻ đảng viên", 20),
-    "full_name": ("Họ và tên", 120),
-    "job_title": ("Chức vụ chính quyền, đoàn thể", 255),
-    "email": ("Thư điện tử", 254),
-    "username": ("Tên đăng nhập", 150),
-}
-_DATE_KEYS = {"date_of_birth", "admitted_on", "full_member_on", "joined_on", "valid_from"}
-
-
-def _at(cells: list, index: int):
-    return cells[index] if index < len(cells) else None
-
-
-def _row_values(cells: list, cols: dict[str, int]) -> dict:
-    """Text for every recognised column; date cells stay as Excel gave them (datetime) for parse_date."""
-    return {k: (_at(cells, i) if k in _DATE_KEYS else cell_text(_at(cells, i))) for k, i in cols.items()}
-
-
-def _chunks(items: list, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _existing_members(cards: set[str]) -> dict[str, dict]:
-    found: dict[str, dict] = {}
-    for chunk in _chunks(sorted(cards)):
-        for row in Member.objects.filter(party_card_number__in=chunk).values(
-            "id", "party_card_number", "cell_id", *MEMBER_FIELDS
-        ):
-            found[row["party_card_number"]] = row
-    return found
-
-
-def _users_and_positions(usernames: set[str]) -> tuple[dict[str, int], set[tuple]]:
-    users = dict(get_user_model().objects.filter(username__in=usernames).values_list("username", "id"))
-    today = timezone.localdate()
-    positions = set(
-        Position.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gte=today), user_id__in=users.values()
-        ).values_list("user_id", "organization_id", "kind")
-    )
-    return users, positions
-
-
-class _PathIndex:
-    """Resolve "Đảng bộ xã An Hòa / Chi bộ Tổ 1" (a suffix of the full name path) to one current organisation."""
-
-    def __init__(self, scope: ImportScope, raw_paths: set[str]):
-        self.scope = scope
-        self.by_last: dict[str, list[tuple[list[str], OrgRef]]] = {}
-        wanted = [_split_path(p) for p in raw_paths]
-        last_names = {p[-1] for p in wanted if p}
-        if not last_names:
-            return
-        today = timezone.localdate()
-        current = Q(valid_to__isnull=True) | Q(valid_to__gte=today)
-        candidates = list(
-            Organization.objects.filter(current, name__in=last_names).values_list("id", "code", "kind", "name", "path")
-        )
-        ancestor_paths = {
-            path[:i] for *_, path in candidates for i in range(Organization.steplen, len(path), Organization.steplen)
-        }
-        names = dict(Organization.objects.filter(path__in=ancestor_paths).values_list("path", "name"))
-        for pk, code, kind, name, path in candidates:
-            chain = [
-                fold(names.get(path[:i], "")) for i in range(Organization.steplen, len(path), Organization.steplen)
-            ]
-            self.by_last.setdefault(fold(name), []).append(
-                (chain + [fold(name)], OrgRef(code, kind, name, id=pk, path=path))
-            )
-
-    def get(self, raw: str) -> OrgRef | str:
-        parts = [fold(p) for p in _split_path(raw)]
-        matches = [
-            ref for chain, ref in self.by_last.get(parts[-1] if parts else "", []) if chain[-len(parts) :] == parts
-        ]
-        in_scope = [ref for ref in matches if self.scope.covers(ref.path)]
-        if len(in_scope) == 1:
-            return in_scope[0]
-        if len(in_scope) > 1:
-            return _("Đường dẫn “%(path)s” khớp với nhiều tổ chức; hãy ghi đủ các cấp hoặc dùng mã.") % {"path": raw}
-        return _("Không tìm thấy tổ chức theo đường dẫn “%(path)s” trong phạm vi được giao.") % {"path": raw}
-
-
-def _split_path(raw: str) -> list[str]:
-    return [nfc(p) for p in raw.replace(">", "/").split("/") if nfc(p)]
 
 
 def plan_file(*, file_name: str, content: bytes, scope: ImportScope, progress: Progress | None = None) -> Plan:
