@@ -184,3 +184,38 @@ def organization_ancestors(*, org: Organization) -> list[Organization]:
 
 def cells_in(*, org: Organization) -> QuerySet[Organization]:
     return Organization.objects.filter(path__startswith=org.path, kind__in=CELL_KINDS)
+
+
+# --- Appended by onboarding (issue 7): the tree as it was on a day, for year roll-ups ---------------
+
+
+def organizations_valid_on(*, day: dt.date, within: Organization | None = None) -> QuerySet[Organization]:
+    """Organisations in force on `day` (a year's roll-up uses 31/12 of that year), tree order."""
+    qs = Organization.objects.valid_on(day)
+    if within is not None:
+        qs = qs.filter(path__startswith=within.path)
+    return qs.order_by("path")
+
+
+def memberships_on(*, day: dt.date) -> QuerySet:
+    """Official memberships in force on `day` (members are counted where their membership was)."""
+    from .models import Membership, MembershipKind
+
+    return Membership.objects.filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=day), kind=MembershipKind.OFFICIAL, valid_from__lte=day
+    )
+
+
+def member_counts_on(*, day: dt.date, within: Organization | None = None) -> dict[int, int]:
+    """Members per organisation (whole subtree) on `day`, over organisations valid that day. Two queries."""
+    orgs = list(organizations_valid_on(day=day, within=within).values_list("pk", "path"))
+    memberships = memberships_on(day=day)
+    if within is not None:
+        memberships = memberships.filter(cell__path__startswith=within.path)
+    per_cell = memberships.values("cell__path").annotate(n=Count("id")).values_list("cell__path", "n")
+    by_path: dict[str, int] = {}
+    step = Organization.steplen
+    for path, n in per_cell:
+        for end in range(step, len(path) + 1, step):
+            by_path[path[:end]] = by_path.get(path[:end], 0) + n
+    return {pk: by_path.get(path, 0) for pk, path in orgs}
