@@ -66,11 +66,12 @@ class _TreeBuilder:
         self.valid_from = valid_from
         self._children: dict[str, int] = {}
         self._codes = 0
+        self._root = 1
 
     def add(self, parent: Organization | None, name: str, kind: str, root_step: int = 1) -> Organization:
         depth = 1 if parent is None else parent.depth + 1
         if parent is None:
-            step = root_step
+            step = self._root = root_step
             parent_path = None
         else:
             step = self._children.get(parent.path, 0) + 1
@@ -81,7 +82,7 @@ class _TreeBuilder:
         org = Organization(
             name=name,
             kind=kind,
-            code=f"{kind[:2]}{root_step:02d}-{self._codes:06d}",
+            code=f"{kind[:2]}{self._root:02d}-{self._codes:06d}",
             depth=depth,
             path=Organization._get_path(parent_path, depth, step),
             numchild=0,
