@@ -42,3 +42,14 @@ def test_seed_demo_is_deterministic_for_a_seed(monkeypatch):
     Organization.objects.all().delete()
     seed_province_data(members=300, seed=3, with_users=False)
     assert list(Member.objects.order_by("id").values_list("full_name", "cell__name")[:50]) == first
+
+
+@pytest.mark.django_db
+def test_seeding_twice_adds_a_second_province(monkeypatch):
+    from organizations import seeding
+
+    monkeypatch.setattr(seeding, "SEED_HOOKS", [])
+    seeding.seed_province_data(members=200, seed=1, with_users=False)
+    seeding.seed_province_data(members=200, seed=2, with_users=False)
+    assert Organization.objects.filter(depth=1).count() == 2
+    assert Member.objects.count() == 400
