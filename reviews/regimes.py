@@ -31,7 +31,11 @@ REGIMES = [
         "kind": "CRITERIA",
         "first_year": 2023,
         "last_year": 2024,
-        "params": {**COMMON, "excellent_requires_remedied_shortcomings": False, "self_remedied_discipline_exempt": True},
+        "params": {
+            **COMMON,
+            "excellent_requires_remedied_shortcomings": False,
+            "self_remedied_discipline_exempt": True,
+        },
     },
     {
         "code": "QD366-2025",
