@@ -8,7 +8,18 @@ import pytest
 from django.urls import reverse
 
 from reviews import services
+from reviews.catalogue import catalogue_ensure
 from reviews.models import GradingRegime
+
+
+@pytest.fixture(autouse=True)
+def _catalogue(request):
+    """Transactional tests elsewhere flush the migration-loaded indicators and regimes; restore them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    catalogue_ensure()
 
 
 @pytest.fixture

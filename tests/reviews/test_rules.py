@@ -20,8 +20,16 @@ def codes(policy, **kw):
 
 @pytest.mark.parametrize(
     ("score", "grade", "ok"),
-    [(89, "EXCELLENT", False), (90, "EXCELLENT", True), (Decimal("89.99"), "EXCELLENT", False), (70, "GOOD", True),
-     (Decimal("69.5"), "GOOD", False), (50, "COMPLETED", True), (49, "COMPLETED", False), (10, "NOT_COMPLETED", True)],
+    [
+        (89, "EXCELLENT", False),
+        (90, "EXCELLENT", True),
+        (Decimal("89.99"), "EXCELLENT", False),
+        (70, "GOOD", True),
+        (Decimal("69.5"), "GOOD", False),
+        (50, "COMPLETED", True),
+        (49, "COMPLETED", False),
+        (10, "NOT_COMPLETED", True),
+    ],
 )
 def test_score_bands_of_current_regime(score, grade, ok):
     assert ("SCORE_BAND" not in codes(CURRENT, grade=grade, score=Decimal(score))) is ok
@@ -41,7 +49,9 @@ def test_score_required_only_where_the_regime_scores():
 @pytest.mark.parametrize("policy", [CURRENT, HD21, QD124])
 @pytest.mark.parametrize(("excellent", "ok"), [(8, True), (9, False)])
 def test_quota_8_vs_9_excellent_at_40_good(policy, excellent, ok):
-    found = quota_violations(policy, ["GOOD"] * 40 + ["EXCELLENT"] * excellent + ["COMPLETED"] * 5, scope_name="Đảng bộ X")
+    found = quota_violations(
+        policy, ["GOOD"] * 40 + ["EXCELLENT"] * excellent + ["COMPLETED"] * 5, scope_name="Đảng bộ X"
+    )
     assert (found == []) is ok
     if not ok:
         assert "tối đa là 8" in found[0].message and "40 đảng viên Hoàn thành tốt nhiệm vụ" in found[0].message

@@ -78,7 +78,10 @@ def test_quota_is_counted_across_the_cells_of_the_grassroots_org(client, cast, c
         MemberFactory(cell=tree.cell2)
     # Tổ 2: 6 members, 5 GOOD + 1 EXCELLENT (20 % of 5 = 1); Tổ 1 adding one more EXCELLENT breaks the quota.
     cell2 = members_of(tree.cell2)
-    assert submit_cell(client, cast.other_secretary.user, tree.cell2, per={cell2[0].pk: ("EXCELLENT", "95")}).status_code == 302
+    assert (
+        submit_cell(client, cast.other_secretary.user, tree.cell2, per={cell2[0].pk: ("EXCELLENT", "95")}).status_code
+        == 302
+    )
     resp = submit_cell(client, cast.secretary.user, tree.cell, per={cast.member.member.pk: ("EXCELLENT", "95")})
     assert resp.status_code == 200
     assert "Vượt tỷ lệ: 2 đảng viên Hoàn thành xuất sắc nhiệm vụ, trong khi tối đa là 1" in resp.content.decode()
@@ -108,7 +111,12 @@ def test_changing_a_grade_needs_a_reason(client, cast, cycle):
     review = MemberReview.objects.get(member=cast.member.member)
     resp = decide(client, cast.committee.user, cast.tree.cell, **{f"grade_{review.pk}": "COMPLETED"})
     assert "phải ghi rõ lý do" in resp.content.decode()
-    decide(client, cast.committee.user, cast.tree.cell, **{f"grade_{review.pk}": "COMPLETED", f"reason_{review.pk}": "Chậm tiến độ"})
+    decide(
+        client,
+        cast.committee.user,
+        cast.tree.cell,
+        **{f"grade_{review.pk}": "COMPLETED", f"reason_{review.pk}": "Chậm tiến độ"},
+    )
     review.refresh_from_db()
     assert (review.decided_grade, review.decision_reason) == ("COMPLETED", "Chậm tiến độ")
 
@@ -136,7 +144,9 @@ def test_reopen_needs_the_decider_and_is_audited(client, cast, cycle):
     client.post(url, {"action": "reopen", "org": cast.tree.cell.pk, "reason": "Có đơn khiếu nại"})
     review = MemberReview.objects.get(member=cast.member.member)
     assert review.status == ReviewStatus.RETURNED and review.decided_grade == ""
-    history = list(review.history.order_by("history_date").values_list("status", "decided_grade", "history_user__username"))
+    history = list(
+        review.history.order_by("history_date").values_list("status", "decided_grade", "history_user__username")
+    )
     assert ("DECIDED", "GOOD", "dangbo") in history and history[-1] == ("RETURNED", "", "dangbo")
 
 
@@ -150,7 +160,11 @@ def test_quota_at_decision_time_and_recorded_override(client, cast, cycle):
     resp = decide(client, cast.committee.user, cast.tree.cell, override_reason="Đơn vị có thành tích xuất sắc", **grade)
     assert resp.status_code == 302
     override = QuotaOverride.objects.get()
-    assert (override.max_excellent, override.deciding_body, override.decided_by) == (1, cast.tree.committee, cast.committee.user)
+    assert (override.max_excellent, override.deciding_body, override.decided_by) == (
+        1,
+        cast.tree.committee,
+        cast.committee.user,
+    )
 
 
 @pytest.mark.parametrize("who", ["other_secretary", "member", "outsider", "inspector"])
@@ -172,7 +186,10 @@ def test_reader_may_look_but_not_act(client, cast, cycle):
     client.force_login(reader)
     assert client.get(reverse("reviews:grid", args=[cast.tree.cell.pk])).status_code == 200
     assert post_grid(client, cast.tree.cell, {}, action="save").status_code == 403
-    assert client.post(reverse("reviews:decisions", args=[cast.tree.committee.pk]), {"action": "decide"}).status_code == 403
+    assert (
+        client.post(reverse("reviews:decisions", args=[cast.tree.committee.pk]), {"action": "decide"}).status_code
+        == 403
+    )
 
 
 def test_grassroots_cell_decides_itself(client, cast, cycle):
@@ -240,7 +257,12 @@ def test_discipline_entered_by_committee_revalidates_the_cell_grade(client, cast
     client.force_login(cast.committee.user)
     resp = client.post(
         reverse("reviews:discipline", args=[cast.secretary.member.pk]),
-        {"kind": "WARNING", "decided_on": "2026-11-02", "decision_number": "12-QĐ/ĐU", "violation": "Vi phạm nguyên tắc"},
+        {
+            "kind": "WARNING",
+            "decided_on": "2026-11-02",
+            "decision_number": "12-QĐ/ĐU",
+            "violation": "Vi phạm nguyên tắc",
+        },
     )
     assert resp.status_code == 302
     org_review = OrgReview.objects.get(organization=cast.tree.cell)
