@@ -9,7 +9,7 @@ from core import events
 from organizations.models import Member, OrgKind, PositionKind
 from organizations.services import position_assign
 from reviews.models import MemberReview, OrgReview, QuotaOverride, RemediationItem, ReviewStatus
-from tests.factories import MemberFactory, UserFactory, make_org
+from tests.factories import MemberFactory, UserFactory
 from tests.reviews.conftest import grid_data, post_grid, record_collective
 
 pytestmark = pytest.mark.django_db
