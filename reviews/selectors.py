@@ -150,6 +150,13 @@ class GridRow:
     discipline: list[DisciplineRecord] = field(default_factory=list)
     open_shortcomings: int = 0
     commitment_status: str = ""
+    cell_id: int = 0
+
+    @property
+    def elsewhere(self) -> bool:
+        """Reviewed (proposed or decided) in another cell this year: read-only here."""
+        r = self.review
+        return bool(r and r.cell_id != self.cell_id and r.status in (ReviewStatus.PROPOSED, ReviewStatus.DECIDED))
 
     def rule_row(self, **typed) -> MemberRow:
         r = self.review
@@ -188,6 +195,10 @@ class GridData:
     def policy(self) -> Policy:
         return policy_of(self.cycle)
 
+    @property
+    def own_rows(self) -> list[GridRow]:
+        return [row for row in self.rows if not row.elsewhere]
+
 
 def leader_user_ids(org: Organization) -> set[int]:
     return set(
@@ -200,8 +211,14 @@ def leader_user_ids(org: Organization) -> set[int]:
 def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
     """Everything the grid shows, in a fixed number of queries whatever the cell size."""
     year = cycle.year
-    reviews = {r.member_id: r for r in MemberReview.objects.filter(cell=cell, year=year)}
-    members = list(Member.objects.filter(Q(cell=cell) | Q(pk__in=list(reviews))).order_by("sort_key", "id"))
+    # A member transferred in keeps the review begun elsewhere; it moves here on save unless that
+    # cell already proposed it (then the row is shown read-only, "reviewed in another cell").
+    reviews = {
+        r.member_id: r
+        for r in MemberReview.objects.filter(Q(cell=cell) | Q(member__cell=cell), year=year).select_related("cell")
+    }
+    here = [mid for mid, r in reviews.items() if r.cell_id == cell.pk]
+    members = list(Member.objects.filter(Q(cell=cell) | Q(pk__in=here)).order_by("sort_key", "id"))
     ids = [m.pk for m in members]
     discipline = defaultdict(list)
     for d in DisciplineRecord.objects.filter(member_id__in=ids, counts_for_year=year):
@@ -222,6 +239,7 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
             discipline=discipline.get(m.pk, []),
             open_shortcomings=open_items.get(m.pk, 0),
             commitment_status=commitments.get(m.pk, ""),
+            cell_id=cell.pk,
         )
         for m in members
     ]

@@ -105,9 +105,16 @@ class SelfAssessment:
 
 @transaction.atomic
 def review_self_save(
-    *, review: MemberReview, data: SelfAssessment, answers: dict[int, tuple[str, str]], submit: bool, user
+    *,
+    member: Member,
+    cycle: ReviewCycle,
+    data: SelfAssessment,
+    answers: dict[int, tuple[str, str]],
+    submit: bool,
+    user,
 ) -> MemberReview:
     """Save (and optionally submit) the member's written review; answers are {indicator_id: (answer, note)}."""
+    review = review_ensure(member=member, cycle=cycle)
     review = MemberReview.objects.select_for_update().select_related("cycle__regime").get(pk=review.pk)
     if not _member_may_edit(review):
         raise ValidationError(_("Chi bộ đã đề xuất xếp loại: bản kiểm điểm không sửa được nữa."))
@@ -204,7 +211,7 @@ def grid_validate(
     policy, day = data.policy, sel.grading_date(data.cycle)
     out: list[Violation] = []
     typed = []
-    for row in data.rows:
+    for row in data.own_rows:
         rule_row = row.rule_row(**inputs[row.member.pk].rule_fields()) if row.member.pk in inputs else row.rule_row()
         typed.append((row, rule_row))
         out += rules.member_violations(policy, rule_row, grading_date=day, complete=complete)
@@ -287,10 +294,11 @@ _GRID_FIELDS = [
 
 def _write_rows(data: sel.GridData, inputs: dict[int, GridInput], *, submit: bool, user) -> None:
     new, changed = [], []
-    for row in data.rows:
+    for row in data.own_rows:
         typed = inputs.get(row.member.pk)
         review = row.review or MemberReview(member=row.member, year=data.cycle.year, cycle=data.cycle, cell=data.cell)
-        before = [getattr(review, f) for f in _GRID_FIELDS]
+        before = [getattr(review, f) for f in _GRID_FIELDS] + [review.cell_id]
+        review.cell = data.cell  # a review begun in the member's previous cell moves with them
         if typed is not None:
             review.proposed_grade, review.proposed_score = typed.grade, typed.score
             review.cell_note, review.not_graded_reason = typed.note, typed.reason
@@ -300,12 +308,12 @@ def _write_rows(data: sel.GridData, inputs: dict[int, GridInput], *, submit: boo
             review.status = ReviewStatus.PROPOSED
         if review.pk is None:
             new.append(review)
-        elif before != [getattr(review, f) for f in _GRID_FIELDS]:
+        elif before != [getattr(review, f) for f in _GRID_FIELDS] + [review.cell_id]:
             changed.append(review)
     if new:
         bulk_create_with_history(new, MemberReview, default_user=user)
     if changed:
-        bulk_update_with_history(changed, MemberReview, _GRID_FIELDS, default_user=user)
+        bulk_update_with_history(changed, MemberReview, [*_GRID_FIELDS, "cell"], default_user=user)
 
 
 @transaction.atomic
@@ -351,7 +359,7 @@ def cell_decide(
     decided, violations = _decided_grades(data, grades)
     inputs = {
         row.member.pk: GridInput(**{**_input_of(row.review), "grade": decided[row.review.pk]})
-        for row in data.rows
+        for row in data.own_rows
         if row.review
     }
     violations += [
@@ -363,7 +371,7 @@ def cell_decide(
     if violations:
         raise RulesRefused(violations)
     now = timezone.now()
-    reviews = [row.review for row in data.rows if row.review]
+    reviews = [row.review for row in data.own_rows if row.review]
     for review in reviews:
         new_grade = decided[review.pk]
         review.decision_reason = grades.get(review.pk, ("", ""))[1] if new_grade != review.proposed_grade else ""
@@ -392,7 +400,7 @@ def _input_of(review: MemberReview) -> dict:
 
 def _decided_grades(data: sel.GridData, grades: dict[int, tuple[str, str]]) -> tuple[dict[int, str], list[Violation]]:
     decided, out = {}, []
-    for row in data.rows:
+    for row in data.own_rows:
         review = row.review
         if review is None:
             continue

@@ -63,15 +63,21 @@ def my_review(request: HttpRequest) -> HttpResponse:
     policy = sel.policy_of(cycle)
     initial = {f: getattr(review, f) for f in ("strengths", "shortcomings", "remediation_report", "commitment_results")}
     initial |= {"self_score": review.self_score, "self_grade": review.self_grade}
+    commitment = _commitment_of(member, cycle.year)
+    if commitment is not None and not review.commitment_results:
+        initial["commitment_results"] = _("Bản cam kết năm %(y)s (%(s)s): ") % {
+            "y": cycle.year,
+            "s": commitment.get_status_display(),
+        }
     form = SelfAssessmentForm(
         request.POST or None, initial=initial, indicators=indicators, answers=answers, scores=policy.scores
     )
     editable = services._member_may_edit(review) if review.pk else True
     if request.method == "POST" and editable and form.is_valid():
         try:
-            review = services.review_ensure(member=member, cycle=cycle)
             services.review_self_save(
-                review=review,
+                member=member,
+                cycle=cycle,
                 data=form.assessment(),
                 answers=form.answers(),
                 submit="submit" in request.POST,
@@ -91,7 +97,7 @@ def my_review(request: HttpRequest) -> HttpResponse:
         "editable": editable,
         "policy": policy,
         "open_items": sel.open_remediation(member, cycle.year),
-        "commitment": _commitment_of(member, cycle.year),
+        "commitment": commitment,
         "commitment_url": _url_or_none("commitments:my"),
     }
     return render(request, "reviews/my.html", context)
@@ -283,6 +289,7 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
             "errors": by_row.get(row.member.pk, []),
             "flagged": _flagged(row.review.flagged_mask, codes) if row.review else [],
             "self_grade": SHORT_GRADES.get(row.review.self_grade, "") if row.review else "",
+            "disabled": not can_edit or locked or row.elsewhere,
         }
         for row in data.rows
     ]
