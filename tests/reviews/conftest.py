@@ -6,10 +6,18 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from reviews import services
 from reviews.catalogue import catalogue_ensure
 from reviews.models import GradingRegime
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    """Messages are asserted in Vietnamese; another test may have left English active in this thread."""
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -307,3 +307,9 @@ def test_shortcomings_become_remediation_items_that_block_excellent_next_year(cl
     data = grid_data(members_of(cast.tree.cell), per={cast.member.member.pk: ("EXCELLENT", "95")})
     resp = post_grid(client, cast.tree.cell, data, action="check", nam="2027")
     assert "chưa khắc phục: không được xếp loại Hoàn thành xuất sắc" in resp.content.decode()
+
+
+def test_ids_and_years_are_not_localised_in_forms(client, cast, cycle):
+    client.force_login(cast.secretary.user)
+    html = client.get(reverse("reviews:grid", args=[cast.tree.cell.pk])).content.decode()
+    assert 'name="nam" value="2026"' in html and "2.026" not in html
