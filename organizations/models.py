@@ -15,6 +15,15 @@ from treebeard.mp_tree import MP_Node, MP_NodeManager
 from core.text import ascii_fold, name_sort_key, nfc
 
 
+def valid_range_check(name: str, message) -> models.CheckConstraint:
+    """valid_to, when set, is on or after valid_from (dated organisations, memberships, positions)."""
+    return models.CheckConstraint(
+        condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
+        name=name,
+        violation_error_message=message,
+    )
+
+
 class OrgKind(models.TextChoices):
     PROVINCE = "PROVINCE", _("Đảng bộ tỉnh, thành phố")
     DISTRICT = "DISTRICT", _("Đảng bộ cấp huyện và tương đương (kể cả đảng bộ khối)")
@@ -66,11 +75,7 @@ class Organization(MP_Node):
         verbose_name = _("tổ chức đảng")
         verbose_name_plural = _("tổ chức đảng")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="org_valid_range",
-                violation_error_message=_("Ngày hết hiệu lực phải sau hoặc bằng ngày bắt đầu hiệu lực."),
-            ),
+            valid_range_check("org_valid_range", _("Ngày hết hiệu lực phải sau hoặc bằng ngày bắt đầu hiệu lực.")),
             models.CheckConstraint(
                 condition=~Q(kind__in=CELL_KINDS) | Q(numchild=0),
                 name="cell_has_no_children",
@@ -229,11 +234,7 @@ class Membership(models.Model):
                 name="one_open_official_membership",
                 violation_error_message=_("Đảng viên đang sinh hoạt chính thức ở một chi bộ khác."),
             ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="membership_valid_range",
-                violation_error_message=_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."),
-            ),
+            valid_range_check("membership_valid_range", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")),
         ]
 
     def __str__(self) -> str:
@@ -284,11 +285,7 @@ class Position(models.Model):
         verbose_name = _("chức vụ")
         verbose_name_plural = _("chức vụ")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")),
-                name="position_valid_range",
-                violation_error_message=_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."),
-            ),
+            valid_range_check("position_valid_range", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")),
         ]
         indexes = [models.Index(fields=["user", "valid_to"], name="position_user_open")]
 

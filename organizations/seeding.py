@@ -34,6 +34,7 @@ class SeedResult:
     year: int = 2026
     seed: int = 1
     demo_users: dict[str, str] = field(default_factory=dict)  # username -> what it shows
+    demo_cell_ids: set[int] = field(default_factory=set)  # left untouched by yearly seeds (demo journeys)
 
 
 SEED_HOOKS: list[Callable[[SeedResult], None]] = []
@@ -250,6 +251,7 @@ def _demo_users(result: SeedResult, cells: list[tuple[Organization, int]]) -> No
         ("tinhuy", province, PositionKind.STANDING_COMMITTEE, None, f"thường vụ {province.name}", False),
         ("ubkttinh", province, PositionKind.INSPECTION, None, f"ủy ban kiểm tra {province.name}", False),
     ]
+    result.demo_cell_ids = {cell.id, gcell.id}
     for username, org, kind, member, label, superuser in cast:
         user = User.objects.filter(username=username).first()
         if user is None:

@@ -30,6 +30,27 @@ def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_and_language(request):
+    """Transactional tests truncate every table, data-migration rows included: put them back.
+    Also reset the active language, which a request in English leaves behind in the thread."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+        from core.reference import reference_data_ensure
+
+        reference_data_ensure()
+    yield
+    translation.activate("vi")
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in request.fixturenames
+
+
 @pytest.fixture
 def tree(db):
     province = make_org("Đảng bộ tỉnh Hậu Giang", OrgKind.PROVINCE)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 from django.core.management import call_command
 
@@ -13,13 +15,26 @@ def test_seed_demo_makes_requested_members_and_deep_tree(capsys):
     assert Organization.objects.find_problems() == ([], [], [], [], [])
     assert Member.objects.filter(cell__kind__in=["CELL", "GRASSROOTS_CELL"]).count() == 1500
     assert Position.objects.filter(user__username="bithu", kind="CELL_SECRETARY").exists()
+    # The yearly hooks add last year's decided reviews and this year's commitments.
+    from commitments.models import Commitment
+    from reviews.models import MemberReview
+
+    this_year = dt.date.today().year
+    demo_cell = Position.objects.get(user__username="bithu").organization
+    assert MemberReview.objects.filter(year=this_year - 1, status="DECIDED").count() > 1300
+    assert Commitment.objects.filter(year=this_year, status="ACKNOWLEDGED").exists()
+    assert MemberReview.objects.filter(cell=demo_cell, year=this_year - 1).exists()
+    assert not MemberReview.objects.filter(cell=demo_cell, year=this_year).exists()  # left for the demo journey
     out = capsys.readouterr().out
     assert "Seeded 1500 members" in out and "bithu" in out
 
 
 @pytest.mark.django_db
-def test_seed_demo_is_deterministic_for_a_seed():
+def test_seed_demo_is_deterministic_for_a_seed(monkeypatch):
+    from organizations import seeding
     from organizations.seeding import seed_province_data
+
+    monkeypatch.setattr(seeding, "SEED_HOOKS", [])  # the tree and members only
 
     seed_province_data(members=300, seed=3, with_users=False)
     first = list(Member.objects.order_by("id").values_list("full_name", "cell__name")[:50])
