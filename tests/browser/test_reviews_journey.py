@@ -7,7 +7,6 @@ import pytest
 
 from organizations.models import Member
 from reviews import services
-from reviews.catalogue import catalogue_ensure
 from reviews.models import GradingRegime, MemberReview, ReviewStatus
 from tests.browser.conftest import login
 from tests.factories import MemberFactory
@@ -16,7 +15,6 @@ from tests.factories import MemberFactory
 @pytest.mark.django_db(transaction=True)
 def test_grid_quota_submit_decide_and_member_sees_grade(page, live_server, cast):
     tree = cast.tree
-    catalogue_ensure()  # a previous transactional test may have flushed the migration-loaded rows
     services.cycle_create(
         organization=tree.province,
         year=2026,

@@ -6,28 +6,9 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from reviews import services
-from reviews.catalogue import catalogue_ensure
 from reviews.models import GradingRegime
-
-
-@pytest.fixture(autouse=True)
-def _vietnamese():
-    """Messages are asserted in Vietnamese; another test may have left English active in this thread."""
-    with translation.override("vi"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def _catalogue(request):
-    """Transactional tests elsewhere flush the migration-loaded indicators and regimes; restore them."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None:
-        return
-    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
-    catalogue_ensure()
 
 
 @pytest.fixture
