@@ -71,7 +71,7 @@ def org_decider(org: Organization) -> Organization | None:
     """Cells and sub-committees inside a grassroots committee → that committee; others → the parent."""
     if org.kind in (OrgKind.CELL, OrgKind.SUB_COMMITTEE):
         return org.grassroots()
-    return org.get_parent()
+    return Organization.objects.get_parent(org)
 
 
 def can_decide(user, decider: Organization) -> bool:
@@ -343,3 +343,26 @@ def cells_in_ids(org: Organization) -> list[int]:
     return list(
         Organization.objects.filter(path__startswith=org.path, kind__in=CELL_KINDS).values_list("id", flat=True)
     )
+
+
+def review_violations(review: MemberReview) -> list[str]:
+    """Rules the review's current grade breaks now (e.g. a discipline record entered after the decision)."""
+    from .rules import member_violations
+
+    row = GridRow(
+        member=review.member,
+        review=review,
+        discipline=list(DisciplineRecord.objects.filter(member=review.member, counts_for_year=review.year)),
+        open_shortcomings=RemediationItem.objects.filter(
+            member=review.member, remedied_on__isnull=True, year_found__lt=review.year
+        ).count(),
+        cell_id=review.cell_id,
+    )
+    grade = review.decided_grade if review.status == ReviewStatus.DECIDED else review.proposed_grade
+    rule_row = row.rule_row(grade=grade)
+    return [
+        v.message
+        for v in member_violations(
+            policy_of(review.cycle), rule_row, grading_date=grading_date(review.cycle), complete=False
+        )
+    ]

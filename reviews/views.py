@@ -141,6 +141,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_remedy": scope.covers(review.cell.path, act=True),
         "can_discipline": sel.can_enter_discipline(request.user, review.cell),
         "changes": history.review_changes(review),
+        "violations": sel.review_violations(review),
         "ancestors": organization_ancestors(org=review.cell) + [review.cell],
     }
     return render(request, "reviews/detail.html", context)

@@ -9,7 +9,7 @@ from core import events
 from organizations.models import Member, OrgKind, PositionKind
 from organizations.services import position_assign
 from reviews.models import MemberReview, OrgReview, QuotaOverride, RemediationItem, ReviewStatus
-from tests.factories import MemberFactory, UserFactory
+from tests.factories import MemberFactory, UserFactory, make_org
 from tests.reviews.conftest import grid_data, post_grid, record_collective
 
 pytestmark = pytest.mark.django_db
@@ -267,6 +267,9 @@ def test_discipline_entered_by_committee_revalidates_the_cell_grade(client, cast
     assert resp.status_code == 302
     org_review = OrgReview.objects.get(organization=cast.tree.cell)
     assert any("cảnh cáo trở lên" in v for v in org_review.violations)
+    review = MemberReview.objects.get(member=cast.secretary.member)
+    html = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
+    assert "Đảng viên bị kỷ luật trong năm: chỉ được xếp loại Không hoàn thành nhiệm vụ." in html
     assert ({cast.tree.cell.pk}, 2026) in changed
 
 
@@ -313,3 +316,36 @@ def test_ids_and_years_are_not_localised_in_forms(client, cast, cycle):
     client.force_login(cast.secretary.user)
     html = client.get(reverse("reviews:grid", args=[cast.tree.cell.pk])).content.decode()
     assert 'name="nam" value="2026"' in html and "2.026" not in html
+
+
+def test_commune_level_decides_a_grassroots_committee_from_its_cells(client, cast, cycle):
+    submit_cell(client, cast.secretary.user, cast.tree.cell)
+    decide(client, cast.committee.user, cast.tree.cell)
+    client.force_login(cast.committee.user)
+    committee_url = reverse("reviews:decisions", args=[cast.tree.committee.pk])
+    client.post(committee_url, {"action": "org_grade", "org": cast.tree.cell.pk, "grade": "NOT_COMPLETED"})
+    # the committee's own grade is decided above it (the commune, covered by the province's standing committee)
+    client.force_login(cast.province.user)
+    url = reverse("reviews:decisions", args=[cast.tree.commune.pk])
+    resp = client.post(url, {"action": "org_grade", "org": cast.tree.committee.pk, "grade": "EXCELLENT"})
+    assert "tổ chức trực thuộc đạt Hoàn thành nhiệm vụ trở lên" in resp.content.decode()
+    assert (
+        client.post(url, {"action": "org_grade", "org": cast.tree.committee.pk, "grade": "COMPLETED"}).status_code
+        == 302
+    )
+    org_review = OrgReview.objects.get(organization=cast.tree.committee)
+    assert (org_review.status, org_review.decided_grade) == (ReviewStatus.DECIDED, "COMPLETED")
+    client.force_login(cast.committee.user)  # a body may not grade itself
+    assert client.post(url, {"action": "org_grade", "org": cast.tree.committee.pk, "grade": "GOOD"}).status_code == 404
+
+
+def test_decisions_page_queries_do_not_grow_with_cells(client, cast, cycle, django_assert_max_num_queries):
+    submit_cell(client, cast.secretary.user, cast.tree.cell)
+    for i in range(6):
+        cell = make_org(f"Chi bộ thêm {i}", OrgKind.CELL, cast.tree.committee)
+        for _ in range(3):
+            MemberFactory(cell=cell)
+    client.force_login(cast.committee.user)
+    with django_assert_max_num_queries(16):
+        resp = client.get(reverse("reviews:decisions", args=[cast.tree.committee.pk]))
+    assert resp.status_code == 200
