@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from organizations.models import Member, Organization
 from organizations.selectors import organization_ancestors, user_scope
 
-from . import history, services
+from . import history, rules, services
 from . import selectors as sel
 from .forms import (
     SHORT_GRADES,
@@ -174,6 +174,8 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
     data = sel.grid_load(cell=cell, cycle=cycle)
     locked = bool(data.org_review and data.org_review.status in services.LOCKED_BATCH)
     action = request.POST.get("action", "")
+    if request.method == "POST" and request.htmx and request.GET.get("dong", "").isdigit() and not locked:
+        return _grid_row_check(request, data, int(request.GET["dong"]))
     if request.method == "POST" and action == "collective":
         return _grid_collective(request, cell, cycle)
     forms_by_member = _row_forms(request, data, bound=request.method == "POST" and not locked)
@@ -203,6 +205,20 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
         "reviews/grid.html",
         _grid_context(request, data, forms_by_member, cell_form, violations, top_errors, can_edit, locked),
     )
+
+
+def _grid_row_check(request, data: sel.GridData, member_id: int) -> HttpResponse:
+    """htmx: re-check one row as it is typed (that member's rules; the quota is checked on submit)."""
+    row = next((r for r in data.own_rows if r.member.pk == member_id), None)
+    if row is None:
+        raise Http404
+    form = GridRowForm(request.POST, prefix=f"m{member_id}")
+    errors: list[str] = []
+    if form.is_valid():
+        typed = row.rule_row(**form.to_input().rule_fields())
+        found = rules.member_violations(data.policy, typed, grading_date=sel.grading_date(data.cycle), complete=False)
+        errors = [v.message for v in found]
+    return render(request, "reviews/_row_errors.html", {"errors": errors, "form": form})
 
 
 def _row_forms(request, data: sel.GridData, *, bound: bool) -> dict[int, GridRowForm]:

@@ -4,6 +4,7 @@ the grassroots committee decides; the member sees the decided grade."""
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from organizations.models import Member
 from reviews import services
@@ -40,6 +41,8 @@ def test_grid_quota_submit_decide_and_member_sees_grade(page, live_server, cast)
     page.keyboard.type("80")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.name") == f"m{first.pk}-grade"
+    page.locator(f"[name=m{first.pk}-grade]").select_option("EXCELLENT")  # htmx re-checks the row at once
+    expect(page.locator(f"#err-{first.pk}")).to_contain_text("80 điểm chỉ cho phép xếp loại tối đa")
     excellent = members[:6]  # 6 EXCELLENT against 16 GOOD: at most 3 allowed
     for m in members:
         page.locator(f"[name=m{m.pk}-score]").fill("95" if m in excellent else "80")

@@ -349,3 +349,17 @@ def test_decisions_page_queries_do_not_grow_with_cells(client, cast, cycle, djan
     with django_assert_max_num_queries(16):
         resp = client.get(reverse("reviews:decisions", args=[cast.tree.committee.pk]))
     assert resp.status_code == 200
+
+
+def test_htmx_checks_one_row_as_it_is_typed(client, cast, cycle):
+    client.force_login(cast.secretary.user)
+    member = cast.member.member
+    url = reverse("reviews:grid", args=[cast.tree.cell.pk]) + f"?dong={member.pk}"
+    data = {f"m{member.pk}-grade": "EXCELLENT", f"m{member.pk}-score": "89"}
+    resp = client.post(url, data, HTTP_HX_REQUEST="true")
+    assert resp.content.decode().strip().startswith("<div>⚠ 89 điểm chỉ cho phép")
+    data[f"m{member.pk}-score"] = "abc"
+    assert "Điểm:" in client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    data[f"m{member.pk}-score"] = "90"
+    assert client.post(url, data, HTTP_HX_REQUEST="true").content.decode().strip() == ""
+    assert not MemberReview.objects.exists()
