@@ -261,7 +261,8 @@ def org_violations(policy: Policy, facts: OrgFacts) -> list[Violation]:
                     % {"s": _fmt(facts.score), "g": grade_label(allowed)},
                 )
             )
-    heavy = [k for k in facts.leadership_discipline if k in HEAVY_DISCIPLINE]
+    heavy_kinds = policy.get("org_not_completed_leadership_discipline_kinds", HEAVY_DISCIPLINE)
+    heavy = [k for k in facts.leadership_discipline if k in heavy_kinds]
     if heavy and facts.grade != Grade.NOT_COMPLETED:
         out.append(
             Violation(
@@ -278,7 +279,7 @@ def org_violations(policy: Policy, facts: OrgFacts) -> list[Violation]:
 
 def _org_excellent_violations(policy: Policy, facts: OrgFacts) -> list[Violation]:
     out: list[Violation] = []
-    if facts.leadership_discipline:
+    if facts.leadership_discipline and policy.get("org_excellent_requires_no_leadership_discipline", True):
         out.append(
             Violation(
                 "ORG_EXCELLENT_DISCIPLINE",

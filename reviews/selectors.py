@@ -366,3 +366,15 @@ def review_violations(review: MemberReview) -> list[str]:
             policy_of(review.cycle), rule_row, grading_date=grading_date(review.cycle), complete=False
         )
     ]
+
+
+def implied_not_graded_reason(member: Member, policy: Policy, day: dt.date) -> str:
+    """Exempt / suspended members and members admitted less than 6 months ago are not graded."""
+    from .models import NotGradedReason
+    from .rules import add_months
+
+    if member.status in (NotGradedReason.EXEMPT, NotGradedReason.SUSPENDED):
+        return member.status
+    if add_months(member.admitted_on, policy.get("new_member_months", 6)) > day:
+        return NotGradedReason.NEW_MEMBER
+    return ""

@@ -224,10 +224,21 @@ def _grid_row_check(request, data: sel.GridData, member_id: int) -> HttpResponse
 def _row_forms(request, data: sel.GridData, *, bound: bool) -> dict[int, GridRowForm]:
     return {
         row.member.pk: GridRowForm(
-            request.POST if bound else None, prefix=f"m{row.member.pk}", initial=GridRowForm.initial_for(row.review)
+            request.POST if bound else None, prefix=f"m{row.member.pk}", initial=_row_initial(data, row)
         )
         for row in data.rows
     }
+
+
+def _row_initial(data: sel.GridData, row: sel.GridRow) -> dict:
+    """The saved row, or for an untouched row the self-grade and the not-graded reason the facts imply."""
+    initial = GridRowForm.initial_for(row.review)
+    if initial.get("grade") or initial.get("reason"):
+        return initial
+    reason = sel.implied_not_graded_reason(row.member, data.policy, sel.grading_date(data.cycle))
+    if reason:
+        initial |= {"reason": reason, "grade": ""}
+    return initial
 
 
 def _grid_post(request, data, forms_by_member, cell_form, action):

@@ -363,3 +363,15 @@ def test_htmx_checks_one_row_as_it_is_typed(client, cast, cycle):
     data[f"m{member.pk}-score"] = "90"
     assert client.post(url, data, HTTP_HX_REQUEST="true").content.decode().strip() == ""
     assert not MemberReview.objects.exists()
+
+
+def test_grid_prefills_not_graded_reasons_from_the_facts(client, cast, cycle):
+    import datetime as dt
+
+    new = MemberFactory(cell=cast.tree.cell, admitted_on=dt.date(2026, 9, 1), full_member_on=None)
+    exempt = MemberFactory(cell=cast.tree.cell, status="EXEMPT")
+    client.force_login(cast.secretary.user)
+    html = client.get(reverse("reviews:grid", args=[cast.tree.cell.pk])).content.decode()
+    for member, reason in [(new, "NEW_MEMBER"), (exempt, "EXEMPT")]:
+        select = html[html.index(f'name="m{member.pk}-reason"') :]
+        assert f'<option value="{reason}" selected>' in select[: select.index("</select>")]
