@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -158,7 +159,10 @@ def remediation_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     services.remediation_mark_done(item=item, user=request.user)
     messages.success(request, _("Đã ghi nhận khắc phục."))
-    return redirect(request.POST.get("next") or reverse("organizations:member", args=[item.member_id]))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("organizations:member", args=[item.member_id])
+    return redirect(target)
 
 
 # --- The secretary's grid -------------------------------------------------------------------------

@@ -375,3 +375,23 @@ def test_grid_prefills_not_graded_reasons_from_the_facts(client, cast, cycle):
     for member, reason in [(new, "NEW_MEMBER"), (exempt, "EXEMPT")]:
         select = html[html.index(f'name="m{member.pk}-reason"') :]
         assert f'<option value="{reason}" selected>' in select[: select.index("</select>")]
+
+
+def test_secretary_records_a_remedy(client, cast, cycle):
+    import datetime as dt
+
+    item = RemediationItem.objects.create(
+        member=cast.member.member,
+        owner=cast.member.member,
+        year_found=2025,
+        description="Chậm nộp đảng phí",
+        due_on=dt.date(2026, 12, 31),
+    )
+    url = reverse("reviews:remediation_done", args=[item.pk])
+    client.force_login(cast.member.user)
+    assert client.post(url).status_code == 404  # a member sees the item but may not confirm it
+    client.force_login(cast.committee.user)
+    resp = client.post(url, {"next": "https://example.com/"})
+    assert resp.status_code == 302 and resp["Location"] == reverse("organizations:member", args=[cast.member.member.pk])
+    item.refresh_from_db()
+    assert item.remedied_on is not None and item.history.count() == 2
