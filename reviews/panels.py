@@ -12,9 +12,11 @@ def member_panel(request, member):
     """Grades by year, with a link to each review; discipline entry for the competent body."""
     reviews = list(MemberReview.objects.filter(member=member).order_by("-year"))
     can_discipline = member.cell is not None and sel.can_enter_discipline(request.user, member.cell)
-    if not reviews and not can_discipline:
+    is_self = user_scope(request.user).member_id == member.pk
+    if not reviews and not can_discipline and not is_self:
         return None
-    return "reviews/panels/member.html", {"reviews": reviews, "member": member, "can_discipline": can_discipline}
+    context = {"reviews": reviews, "member": member, "can_discipline": can_discipline, "is_self": is_self}
+    return "reviews/panels/member.html", context
 
 
 def cell_panel(request, cell):

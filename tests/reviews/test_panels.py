@@ -35,3 +35,9 @@ def test_member_page_query_count_with_panel(client, cast, cycle, django_assert_m
     client.force_login(cast.committee.user)
     with django_assert_max_num_queries(20):
         client.get(reverse("organizations:member", args=[cast.member.member.pk]))
+
+
+def test_member_page_links_the_member_to_their_own_review(client, cast, cycle):
+    client.force_login(cast.member.user)
+    html = client.get(reverse("organizations:member", args=[cast.member.member.pk])).content.decode()
+    assert 'href="/kiem-diem/"' in html and "Viết bản kiểm điểm của tôi" in html
