@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -297,6 +299,23 @@ def _grid_collective(request, cell, cycle) -> HttpResponse:
     return redirect(f"{reverse('reviews:grid', args=[cell.pk])}?nam={cycle.year}")
 
 
+def _options(choices, selected) -> str:
+    """<option> tags built once in Python: the grid renders 60 rows × 3 selects, too slow as template loops."""
+    selected = "" if selected is None else str(selected)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if str(value) == selected else "", label) for value, label in choices),
+    )
+
+
+def _row_options(form: GridRowForm) -> dict:
+    return {
+        name + "_options": _options(form.fields[name].choices, form[name].value())
+        for name in ("grade", "reason", "civil_service_grade")
+    }
+
+
 def _indicator_codes() -> dict[int, str]:
     return dict(Indicator.objects.values_list("number", "code"))
 
@@ -322,6 +341,7 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
             "flagged": _flagged(row.review.flagged_mask, codes) if row.review else [],
             "self_grade": SHORT_GRADES.get(row.review.self_grade, "") if row.review else "",
             "disabled": not can_edit or locked or row.elsewhere,
+            **_row_options(forms_by_member[row.member.pk]),
         }
         for row in data.rows
     ]
