@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -17,6 +18,7 @@ from functools import lru_cache
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 
+from core.bulk import skip_fk_triggers
 from core.text import _word_key, ascii_fold
 
 from . import demo_names as names
@@ -35,6 +37,7 @@ class SeedResult:
     seed: int = 1
     demo_users: dict[str, str] = field(default_factory=dict)  # username -> what it shows
     demo_cell_ids: set[int] = field(default_factory=set)  # left untouched by yearly seeds (demo journeys)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step, printed by seed_demo
 
 
 SEED_HOOKS: list[Callable[[SeedResult], None]] = []
@@ -277,11 +280,14 @@ def seed_province_data(*, members: int, seed: int = 1, year: int | None = None, 
     rng = random.Random(seed)
     result = SeedResult(year=year, seed=seed)
     n_provinces = max(1, math.ceil(members / 150_000))
+    started = time.monotonic()
     existing_roots = Organization.objects.filter(depth=1).count()
     tb = _TreeBuilder(valid_from=dt.date(2025, 7, 1))
     all_cells: list[tuple[Organization, int]] = []
     per = [members // n_provinces + (1 if i < members % n_provinces else 0) for i in range(n_provinces)]
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            skip_fk_triggers()  # every key below was just generated from rows of this transaction
         for i, n in enumerate(per):
             province, cells = _build_province(tb, rng, existing_roots + i, n)
             result.provinces.append(province)
@@ -291,6 +297,7 @@ def seed_province_data(*, members: int, seed: int = 1, year: int | None = None, 
         card_offset = int(seed) * 10_000_000 + first_id
         _insert_members(_member_rows(rng, all_cells, year, card_offset))
         _insert_memberships(first_id)
+    result.timings["tree and members"] = time.monotonic() - started
     result.cells = len(all_cells)
     result.organizations = len(tb.rows)
     result.members = Member.objects.filter(id__gt=first_id).count()
@@ -300,7 +307,11 @@ def seed_province_data(*, members: int, seed: int = 1, year: int | None = None, 
                 "ANALYZE organizations_organization; ANALYZE organizations_member; ANALYZE organizations_membership"
             )
     if with_users and existing_roots == 0:
+        started = time.monotonic()
         _demo_users(result, all_cells)
+        result.timings["demo users"] = time.monotonic() - started
     for hook in SEED_HOOKS:
+        started = time.monotonic()
         hook(result)
+        result.timings[hook.__name__] = time.monotonic() - started
     return result

@@ -71,7 +71,7 @@ class _YearSeeder:
         self.cycle, self.rng, self.finished, self.skip = cycle, rng, finished, skip_cells
         self.scores = cycle.regime.kind == "SCORE_100"
         self.now = timezone.now()
-        self.org_reviews: list[OrgReview] = []
+        self.org_reviews: list[dict] = []
 
     def _stamp(self, deadline: dt.date, late_share: float) -> dt.datetime:
         if not self.finished:
@@ -95,7 +95,7 @@ class _YearSeeder:
                     continue  # not written yet
                 yield self._review(member_id, cell_id, status, admitted, phase, submitted, decided, year)
 
-    def _review(self, member_id, cell_id, status, admitted, phase, submitted, decided, year) -> MemberReview:
+    def _review(self, member_id, cell_id, status, admitted, phase, submitted, decided, year) -> dict:
         rng = self.rng
         reason = _not_graded(status, admitted, year)
         grade = "" if reason else rng.choices(GRADES, GRADE_WEIGHTS)[0]
@@ -103,38 +103,37 @@ class _YearSeeder:
         mask = 0
         if grade and rng.random() < (0.5 if grade == Grade.NOT_COMPLETED else 0.04):
             mask = 1 << rng.randrange(27)
-        review = MemberReview(
-            member_id=member_id,
-            year=year,
-            cycle=self.cycle,
-            cell_id=cell_id,
-            self_grade=grade,
-            self_score=score,
-            not_graded_reason=reason,
-            flagged_mask=mask,
-            self_submitted_at=submitted - dt.timedelta(days=3),
-            status=ReviewStatus.SELF_SUBMITTED,
-        )
+        review = {
+            "member_id": member_id,
+            "year": year,
+            "cycle_id": self.cycle.id,
+            "cell_id": cell_id,
+            "self_grade": grade,
+            "self_score": score,
+            "not_graded_reason": reason,
+            "flagged_mask": mask,
+            "self_submitted_at": submitted - dt.timedelta(days=3),
+            "status": ReviewStatus.SELF_SUBMITTED,
+        }
         if phase in ("PROPOSED", "DECIDED"):
-            review.proposed_grade, review.proposed_score, review.status = grade, score, ReviewStatus.PROPOSED
+            review.update(proposed_grade=grade, proposed_score=score, status=ReviewStatus.PROPOSED)
         if phase == "DECIDED":
-            review.decided_grade, review.decided_at, review.status = grade, decided, ReviewStatus.DECIDED
+            review.update(decided_grade=grade, decided_at=decided, status=ReviewStatus.DECIDED)
         return review
 
     def _org_review(self, cell_id: int, phase: str, submitted, decided) -> None:
-        org_review = OrgReview(
-            organization_id=cell_id,
-            year=self.cycle.year,
-            cycle=self.cycle,
-            status=ReviewStatus.DRAFT,
-            collective_recorded_at=submitted - dt.timedelta(days=5),
-        )
+        org_review = {
+            "organization_id": cell_id,
+            "year": self.cycle.year,
+            "cycle_id": self.cycle.id,
+            "status": ReviewStatus.DRAFT,
+            "collective_recorded_at": submitted - dt.timedelta(days=5),
+        }
         if phase in ("PROPOSED", "DECIDED"):
-            org_review.members_submitted_at, org_review.status = submitted, ReviewStatus.PROPOSED
+            org_review.update(members_submitted_at=submitted, status=ReviewStatus.PROPOSED)
         if phase == "DECIDED":
-            org_review.members_decided_at = decided
-            org_review.status, org_review.decided_at = ReviewStatus.DECIDED, decided
-            org_review.decided_grade = self.rng.choices(GRADES[:3], [15, 70, 15])[0]
+            org_review.update(members_decided_at=decided, status=ReviewStatus.DECIDED, decided_at=decided)
+            org_review["decided_grade"] = self.rng.choices(GRADES[:3], [15, 70, 15])[0]
         self.org_reviews.append(org_review)
 
 
@@ -158,10 +157,10 @@ def seed_reviews(result: SeedResult) -> None:
             cycle = review_cycle_ensure(organization=province, year=year)
             skip = set() if finished else result.demo_cell_ids
             seeder = _YearSeeder(cycle=cycle, rng=rng, finished=finished, skip_cells=skip)
-            bulk_copy(MemberReview, seeder.reviews(members))
+            bulk_copy(MemberReview, seeder.reviews(members), trusted_keys=True)
             if finished:
                 seeder.org_reviews.extend(_grassroots_reviews(province, cycle, rng))
-            bulk_copy(OrgReview, seeder.org_reviews)
+            bulk_copy(OrgReview, seeder.org_reviews, trusted_keys=True)
 
 
 def _grassroots_reviews(province: Organization, cycle: ReviewCycle, rng: random.Random):
@@ -171,12 +170,12 @@ def _grassroots_reviews(province: Organization, cycle: ReviewCycle, rng: random.
         "id", flat=True
     ):
         decided = _at(cycle.decision_deadline - dt.timedelta(days=rng.randint(0, 10)), rng)
-        yield OrgReview(
-            organization_id=org_id,
-            year=cycle.year,
-            cycle=cycle,
-            status=ReviewStatus.DECIDED,
-            decided_grade=rng.choices(GRADES[:3], [15, 70, 15])[0],
-            decided_at=decided,
-            collective_recorded_at=decided - dt.timedelta(days=20),
-        )
+        yield {
+            "organization_id": org_id,
+            "year": cycle.year,
+            "cycle_id": cycle.id,
+            "status": ReviewStatus.DECIDED,
+            "decided_grade": rng.choices(GRADES[:3], [15, 70, 15])[0],
+            "decided_at": decided,
+            "collective_recorded_at": decided - dt.timedelta(days=20),
+        }

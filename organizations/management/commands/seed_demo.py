@@ -26,6 +26,7 @@ class Command(BaseCommand):
             f"Seeded {result.members} members in {result.cells} cells, {result.organizations} organisations "
             f"({len(result.provinces)} province(s)) in {elapsed:.1f} s."
         )
+        self.stdout.write("Steps: " + ", ".join(f"{name} {secs:.1f} s" for name, secs in result.timings.items()))
         if result.demo_users:
             self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
             for username, label in result.demo_users.items():
