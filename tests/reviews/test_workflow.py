@@ -395,3 +395,35 @@ def test_secretary_records_a_remedy(client, cast, cycle):
     assert resp.status_code == 302 and resp["Location"] == reverse("organizations:member", args=[cast.member.member.pk])
     item.refresh_from_db()
     assert item.remedied_on is not None and item.history.count() == 2
+
+
+def test_every_path_that_changes_a_grade_leaves_history(client, cast, cycle):
+    from reviews.models import Indicator
+
+    member, cell = cast.member.member, cast.tree.cell
+
+    def versions():
+        return MemberReview.history.filter(member_id=member.pk).count()
+
+    client.force_login(cast.member.user)
+    data = {f"ind_{i.pk}": "NO" for i in Indicator.objects.all()} | {
+        "self_grade": "GOOD",
+        "self_score": "80",
+        "submit": "1",
+    }
+    client.post(reverse("reviews:my"), data)
+    steps = [versions()]
+    client.force_login(cast.secretary.user)
+    record_collective(client, cell)
+    post_grid(client, cell, grid_data(members_of(cell), ("COMPLETED", "60")))
+    steps.append(versions())
+    post_grid(client, cell, grid_data(members_of(cell)), action="submit")
+    steps.append(versions())
+    decide(client, cast.committee.user, cell)
+    steps.append(versions())
+    url = reverse("reviews:decisions", args=[cast.tree.committee.pk])
+    client.post(url, {"action": "reopen", "org": cell.pk, "reason": "Rà soát lại"})
+    steps.append(versions())
+    assert steps == sorted(set(steps)) and steps[0] >= 1, steps  # each step added a version
+    org_versions = OrgReview.history.filter(organization_id=cell.pk).values_list("status", flat=True)
+    assert {"DRAFT", "PROPOSED", "DECIDED", "RETURNED"} <= set(org_versions)
