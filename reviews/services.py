@@ -113,22 +113,30 @@ def review_self_save(
     submit: bool,
     user,
 ) -> MemberReview:
-    """Save (and optionally submit) the member's written review; answers are {indicator_id: (answer, note)}."""
-    review = review_ensure(member=member, cycle=cycle)
-    review = MemberReview.objects.select_for_update().select_related("cycle__regime").get(pk=review.pk)
-    if not _member_may_edit(review):
+    """Save (and optionally submit) the member's written review; answers are {indicator_id: (answer, note)}.
+
+    One version in the audit trail per save: the review row is written once, then its answers.
+    """
+    review = MemberReview.objects.select_for_update().filter(member=member, year=cycle.year).first()
+    if review is None:
+        if member.cell_id is None:
+            raise ValidationError(_("Đảng viên chưa sinh hoạt ở chi bộ nào."))
+        review = MemberReview(member=member, year=cycle.year, cycle=cycle, cell_id=member.cell_id)
+    elif not _member_may_edit(review):
         raise ValidationError(_("Chi bộ đã đề xuất xếp loại: bản kiểm điểm không sửa được nữa."))
-    errors = _self_errors(review, data, submit)
+    errors = _self_errors(cycle, data, submit)
     if errors:
         raise ValidationError(errors)
     for name, value in data.__dict__.items():
         setattr(review, name, value)
-    review.flagged_mask = _save_answers(review, answers, user)
+    existing = {a.indicator_id: a for a in review.answers.all()} if review.pk else {}
+    review.flagged_mask = _mask(answers, existing)
     if submit:
         review.status = ReviewStatus.SELF_SUBMITTED
         review.self_submitted_at = timezone.now()
     review.full_clean()
     review.save()
+    _save_answers(review, answers, existing, user)
     _changed([review.cell_id], review.year)
     return review
 
@@ -141,8 +149,8 @@ def _member_may_edit(review: MemberReview) -> bool:
     ).exists()
 
 
-def _self_errors(review: MemberReview, data: SelfAssessment, submit: bool) -> dict[str, str]:
-    policy = sel.policy_of(review.cycle)
+def _self_errors(cycle: ReviewCycle, data: SelfAssessment, submit: bool) -> dict[str, str]:
+    policy = sel.policy_of(cycle)
     errors: dict[str, str] = {}
     if submit and not data.self_grade:
         errors["self_grade"] = _("Chọn mức tự xếp loại trước khi nộp.")
@@ -157,13 +165,22 @@ def _self_errors(review: MemberReview, data: SelfAssessment, submit: bool) -> di
     return errors
 
 
-def _save_answers(review: MemberReview, answers: dict[int, tuple[str, str]], user) -> int:
-    existing = {a.indicator_id: a for a in review.answers.all()}
+def _mask(answers: dict[int, tuple[str, str]], existing: dict[int, IndicatorAnswer]) -> int:
+    """27-bit mask of indicators answered "some signs" or "yes" (typed answers win over stored ones)."""
     numbers = dict(Indicator.objects.values_list("id", "number"))
-    new, changed, mask = [], [], 0
+    flagged = {i for i, row in existing.items() if row.answer != Answer.NO and i not in answers}
+    flagged |= {i for i, (answer, _note) in answers.items() if answer != Answer.NO}
+    mask = 0
+    for indicator_id in flagged:
+        mask |= 1 << (numbers[indicator_id] - 1)
+    return mask
+
+
+def _save_answers(
+    review: MemberReview, answers: dict[int, tuple[str, str]], existing: dict[int, IndicatorAnswer], user
+) -> None:
+    new, changed = [], []
     for indicator_id, (answer, note) in answers.items():
-        if answer != Answer.NO:
-            mask |= 1 << (numbers[indicator_id] - 1)
         row = existing.get(indicator_id)
         if row is None:
             new.append(IndicatorAnswer(review=review, indicator_id=indicator_id, answer=answer, note=note))
@@ -174,10 +191,6 @@ def _save_answers(review: MemberReview, answers: dict[int, tuple[str, str]], use
         bulk_create_with_history(new, IndicatorAnswer, default_user=user)
     if changed:
         bulk_update_with_history(changed, IndicatorAnswer, ["answer", "note"], default_user=user)
-    for indicator_id, row in existing.items():
-        if indicator_id not in answers and row.answer != Answer.NO:
-            mask |= 1 << (numbers[indicator_id] - 1)
-    return mask
 
 
 # --- The cell grid --------------------------------------------------------------------------------
