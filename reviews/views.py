@@ -309,10 +309,18 @@ def _options(choices, selected) -> str:
     )
 
 
+def _short_choices(choices):
+    """Grades as "HTTNV — Hoàn thành tốt nhiệm vụ": the abbreviation stays readable in a narrow select."""
+    return [(v, f"{SHORT_GRADES[v]} — {label}" if v in SHORT_GRADES else label) for v, label in choices]
+
+
 def _row_options(form: GridRowForm) -> dict:
     return {
-        name + "_options": _options(form.fields[name].choices, form[name].value())
-        for name in ("grade", "reason", "civil_service_grade")
+        "grade_options": _options(_short_choices(form.fields["grade"].choices), form["grade"].value()),
+        "reason_options": _options(form.fields["reason"].choices, form["reason"].value()),
+        "civil_service_grade_options": _options(
+            _short_choices(form.fields["civil_service_grade"].choices), form["civil_service_grade"].value()
+        ),
     }
 
 
