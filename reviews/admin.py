@@ -1,6 +1,16 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Indicator
+from .models import (
+    DisciplineRecord,
+    GradingRegime,
+    Indicator,
+    MemberReview,
+    OrgReview,
+    QuotaOverride,
+    RemediationItem,
+    ReviewCycle,
+)
 
 
 @admin.register(Indicator)
@@ -18,3 +28,67 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# Regimes and cycles are configuration; reviews, grades and discipline change only through the
+# services (audit + roll-up events), so the admin shows them read-only with their history.
+
+
+@admin.register(GradingRegime)
+class GradingRegimeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "first_year", "last_year"]
+
+
+@admin.register(ReviewCycle)
+class ReviewCycleAdmin(admin.ModelAdmin):
+    list_display = [
+        "year",
+        "organization",
+        "regime",
+        "self_assessment_deadline",
+        "meeting_deadline",
+        "decision_deadline",
+    ]
+    list_filter = ["year", "regime"]
+    raw_id_fields = ["organization"]
+
+
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MemberReview)
+class MemberReviewAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["member", "year", "cell", "status", "proposed_grade", "decided_grade", "not_graded_reason"]
+    list_filter = ["year", "status", "decided_grade"]
+    list_select_related = ["member", "cell"]
+    search_fields = ["member__search_name"]
+
+
+@admin.register(OrgReview)
+class OrgReviewAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["organization", "year", "status", "proposed_grade", "decided_grade"]
+    list_filter = ["year", "status"]
+    list_select_related = ["organization"]
+
+
+@admin.register(DisciplineRecord)
+class DisciplineRecordAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["member", "kind", "decided_on", "decision_number", "counts_for_year", "decided_by"]
+
+
+@admin.register(QuotaOverride)
+class QuotaOverrideAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["grassroots", "year", "max_excellent", "deciding_body", "decided_by", "created_at"]
+
+
+@admin.register(RemediationItem)
+class RemediationItemAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["member", "year_found", "due_on", "remedied_on"]

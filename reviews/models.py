@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -161,6 +162,20 @@ class MemberReview(models.Model):
     )
     not_graded_note = models.CharField(_("ghi chú lý do"), max_length=255, blank=True)
     flagged_mask = models.IntegerField(_("biểu hiện tự nhận"), default=0)
+    # Added by the reviews app: the written review (bản kiểm điểm) and the grid's inputs.
+    strengths = models.TextField(_("ưu điểm"), blank=True)
+    shortcomings = models.TextField(_("hạn chế, khuyết điểm"), blank=True)
+    remediation_report = models.TextField(_("kết quả khắc phục hạn chế, khuyết điểm năm trước"), blank=True)
+    commitment_results = models.TextField(_("kết quả thực hiện cam kết"), blank=True)
+    cell_note = models.CharField(_("ghi chú của chi bộ"), max_length=255, blank=True)
+    sick_leave_months = models.DecimalField(
+        _("số tháng nghỉ ốm trong năm"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    civil_service_grade = models.CharField(
+        _("xếp loại công chức, viên chức"), max_length=16, choices=Grade.choices, blank=True
+    )
+    concluded_manifestation = models.BooleanField(_("cấp có thẩm quyền kết luận có biểu hiện suy thoái"), default=False)
+    decision_reason = models.CharField(_("lý do thay đổi mức xếp loại"), max_length=255, blank=True)
     self_submitted_at = models.DateTimeField(_("nộp bản kiểm điểm lúc"), null=True, blank=True)
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -184,11 +199,34 @@ class MemberReview(models.Model):
                 name="one_review_per_member_year",
                 violation_error_message=_("Đảng viên đã có bản kiểm điểm cho năm này."),
             ),
+            models.CheckConstraint(
+                condition=Q(not_graded_reason="") | Q(proposed_grade="", decided_grade=""),
+                name="review_not_graded_has_no_grade",
+                violation_error_message=_("Đảng viên không xếp loại thì không được có mức xếp loại."),
+            ),
+            models.CheckConstraint(
+                condition=Q(self_score__isnull=True) | Q(self_score__gte=0, self_score__lte=100),
+                name="review_self_score_range",
+                violation_error_message=_("Điểm phải trong khoảng 0–100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(proposed_score__isnull=True) | Q(proposed_score__gte=0, proposed_score__lte=100),
+                name="review_proposed_score_range",
+                violation_error_message=_("Điểm phải trong khoảng 0–100."),
+            ),
         ]
         indexes = [models.Index(fields=["year", "cell"], name="review_year_cell")]
 
     def __str__(self) -> str:
         return f"{self.member} — {self.year}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == ReviewStatus.DECIDED
+
+    @property
+    def effective_grade(self) -> str:
+        return self.decided_grade if self.status == ReviewStatus.DECIDED else self.proposed_grade
 
 
 class OrgReview(models.Model):
@@ -213,6 +251,12 @@ class OrgReview(models.Model):
     not_graded_reason = models.CharField(_("lý do không xếp loại"), max_length=255, blank=True)
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
+    # Added by the reviews app.
+    collective_note = models.TextField(_("tóm tắt kiểm điểm tập thể"), blank=True)
+    proposed_score = models.DecimalField(_("điểm tự đánh giá"), max_digits=5, decimal_places=2, null=True, blank=True)
+    return_reason = models.CharField(_("lý do trả lại"), max_length=255, blank=True)
+    decision_reason = models.CharField(_("lý do thay đổi mức xếp loại"), max_length=255, blank=True)
+    violations = models.JSONField(_("vi phạm quy tắc xếp loại"), default=list, blank=True)
 
     history = HistoricalRecords()
 
@@ -229,3 +273,148 @@ class OrgReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} — {self.year}"
+
+
+# --- Added by the reviews app ---------------------------------------------------------------------
+
+
+class Answer(models.TextChoices):
+    NO = "NO", _("Không")
+    SOME = "SOME", _("Có biểu hiện")
+    YES = "YES", _("Có")
+
+
+class IndicatorAnswer(models.Model):
+    """One answer of a member's review to one of the 27 manifestations (no / some signs / yes)."""
+
+    review = models.ForeignKey(MemberReview, on_delete=models.CASCADE, related_name="answers")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(_("trả lời"), max_length=8, choices=Answer.choices, default=Answer.NO)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("trả lời biểu hiện")
+        verbose_name_plural = _("trả lời biểu hiện")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["review", "indicator"],
+                name="one_answer_per_indicator",
+                violation_error_message=_("Biểu hiện này đã được trả lời."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}/{self.indicator_id}: {self.answer}"
+
+
+class DisciplineKind(models.TextChoices):
+    REPRIMAND = "REPRIMAND", _("Khiển trách")
+    WARNING = "WARNING", _("Cảnh cáo")
+    REMOVAL = "REMOVAL", _("Cách chức")
+    EXPULSION = "EXPULSION", _("Khai trừ")
+
+
+class DisciplineRecord(models.Model):
+    """Kỷ luật đảng viên. `counts_for_year` is the grading year it counts in (one violation counts once)."""
+
+    member = models.ForeignKey(
+        "organizations.Member", on_delete=models.CASCADE, related_name="discipline_records", verbose_name=_("đảng viên")
+    )
+    kind = models.CharField(_("hình thức kỷ luật"), max_length=16, choices=DisciplineKind.choices)
+    decided_on = models.DateField(_("ngày quyết định"))
+    decision_number = models.CharField(_("số quyết định"), max_length=64)
+    violation = models.TextField(_("nội dung vi phạm"))
+    counts_for_year = models.PositiveSmallIntegerField(_("tính vào xếp loại năm"))
+    self_remedied = models.BooleanField(_("tự phát hiện và khắc phục"), default=False)
+    decided_by = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("cấp quyết định kỷ luật"),
+    )
+    created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kỷ luật")
+        verbose_name_plural = _("kỷ luật")
+        ordering = ["-decided_on"]
+        indexes = [models.Index(fields=["member", "counts_for_year"], name="discipline_member_year")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.member} ({self.decision_number})"
+
+
+class RemediationItem(models.Model):
+    """Hạn chế, khuyết điểm phải khắc phục: found in one year's review, to remedy by `due_on`."""
+
+    member = models.ForeignKey(
+        "organizations.Member", on_delete=models.CASCADE, related_name="remediation_items", verbose_name=_("đảng viên")
+    )
+    review = models.ForeignKey(
+        MemberReview, on_delete=models.SET_NULL, null=True, blank=True, related_name="remediation_items"
+    )
+    year_found = models.PositiveSmallIntegerField(_("năm phát hiện"))
+    description = models.TextField(_("nội dung hạn chế, khuyết điểm"))
+    owner = models.ForeignKey(
+        "organizations.Member", on_delete=models.PROTECT, related_name="+", verbose_name=_("người chịu trách nhiệm")
+    )
+    due_on = models.DateField(_("hạn khắc phục"))
+    remedied_on = models.DateField(_("đã khắc phục ngày"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("nội dung khắc phục")
+        verbose_name_plural = _("nội dung khắc phục")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["member", "remedied_on"], name="remediation_member_open")]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class QuotaOverride(models.Model):
+    """Vượt tỷ lệ 20 %: the competent body allows more EXCELLENT grades, with a recorded reason."""
+
+    grassroots = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="+", verbose_name=_("tổ chức cơ sở đảng")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    max_excellent = models.PositiveIntegerField(_("số xuất sắc tối đa được chấp thuận"))
+    reason = models.TextField(_("lý do"))
+    deciding_body = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp quyết định")
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("người quyết định"),
+    )
+    created_at = models.DateTimeField(_("lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chấp thuận vượt tỷ lệ")
+        verbose_name_plural = _("chấp thuận vượt tỷ lệ")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["grassroots", "year"],
+                name="one_quota_override_per_year",
+                violation_error_message=_("Tổ chức cơ sở đảng đã có quyết định vượt tỷ lệ cho năm này."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="quota_override_has_reason",
+                violation_error_message=_("Phải ghi rõ lý do vượt tỷ lệ."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grassroots} — {self.year}: {self.max_excellent}"

@@ -14,6 +14,10 @@ COMMON = {
     "org_excellent_min_completed_ratio": 1.0,
     "org_excellent_min_good_ratio": 0.80,
     "org_not_completed_disciplined_subunits_ratio": 0.20,
+    # HD 21: a leadership member disciplined with a warning or heavier → the organisation NOT_COMPLETED.
+    "org_not_completed_leadership_discipline_kinds": ["WARNING", "REMOVAL", "EXPULSION"],
+    # QĐ 366 (and in practice earlier): no leadership member disciplined for an EXCELLENT collective.
+    "org_excellent_requires_no_leadership_discipline": True,
 }
 
 REGIMES = [
@@ -23,7 +27,11 @@ REGIMES = [
         "kind": "CRITERIA",
         "first_year": 2018,
         "last_year": 2022,
-        "params": {**COMMON, "excellent_requires_remedied_shortcomings": False},
+        "params": {
+            **COMMON,
+            "excellent_requires_remedied_shortcomings": False,
+            "self_remedied_discipline_exempt": False,
+        },
     },
     {
         "code": "QD124-2023",

@@ -1,4 +1,13 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "reviews"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.my_review, name="my"),
+    path("chi-bo/<int:cell_id>/", views.grid, name="grid"),
+    path("quyet-dinh/<int:org_id>/", views.decisions, name="decisions"),
+    path("ban/<int:pk>/", views.review_detail, name="detail"),
+    path("ky-luat/<int:member_id>/", views.discipline, name="discipline"),
+    path("khac-phuc/<int:pk>/xong/", views.remediation_done, name="remediation_done"),
+]

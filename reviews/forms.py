@@ -1,0 +1,173 @@
+"""Forms: the member's written review, one row of the secretary's grid, decisions, discipline."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Answer, DisciplineKind, DisciplineRecord, Grade, NotGradedReason
+from .services import GridInput, SelfAssessment
+
+GRADE_CHOICES = [("", "—"), *Grade.choices]
+REASON_CHOICES = [("", "—"), *NotGradedReason.choices]
+SHORT_GRADES = {
+    Grade.EXCELLENT: "HTXSNV",
+    Grade.GOOD: "HTTNV",
+    Grade.COMPLETED: "HTNV",
+    Grade.NOT_COMPLETED: "KHTNV",
+}
+
+
+def _score_field(label):
+    return forms.DecimalField(
+        label=label, required=False, min_value=0, max_value=100, max_digits=5, decimal_places=2, localize=True
+    )
+
+
+class SelfAssessmentForm(forms.Form):
+    strengths = forms.CharField(label=_("Ưu điểm"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    shortcomings = forms.CharField(
+        label=_("Hạn chế, khuyết điểm và nguyên nhân"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    remediation_report = forms.CharField(
+        label=_("Kết quả khắc phục hạn chế, khuyết điểm đã được chỉ ra năm trước"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    commitment_results = forms.CharField(
+        label=_("Kết quả thực hiện bản cam kết tu dưỡng, rèn luyện, phấn đấu"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    self_score = _score_field(_("Tự chấm điểm (thang 100)"))
+    self_grade = forms.ChoiceField(label=_("Tự nhận mức xếp loại"), choices=GRADE_CHOICES, required=False)
+
+    def __init__(self, *args, indicators=(), answers=None, scores: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        if not scores:
+            del self.fields["self_score"]
+        self.indicators = list(indicators)
+        answers = answers or {}
+        for ind in self.indicators:
+            answer, note = answers.get(ind.pk, (Answer.NO, ""))
+            self.fields[f"ind_{ind.pk}"] = forms.ChoiceField(
+                label=ind.label, choices=Answer.choices, initial=answer, widget=forms.RadioSelect
+            )
+            self.fields[f"note_{ind.pk}"] = forms.CharField(
+                label=_("Ghi chú"), required=False, max_length=500, initial=note
+            )
+
+    def indicator_rows(self):
+        return [(ind, self[f"ind_{ind.pk}"], self[f"note_{ind.pk}"]) for ind in self.indicators]
+
+    def text_fields(self):
+        return [self[n] for n in ("strengths", "shortcomings", "remediation_report", "commitment_results")]
+
+    def assessment(self) -> SelfAssessment:
+        d = self.cleaned_data
+        return SelfAssessment(
+            strengths=d["strengths"],
+            shortcomings=d["shortcomings"],
+            remediation_report=d["remediation_report"],
+            commitment_results=d["commitment_results"],
+            self_score=d.get("self_score"),
+            self_grade=d["self_grade"],
+        )
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        return {
+            ind.pk: (self.cleaned_data[f"ind_{ind.pk}"], self.cleaned_data[f"note_{ind.pk}"]) for ind in self.indicators
+        }
+
+
+class GridRowForm(forms.Form):
+    """One row of the cell grid; plain inputs so Tab walks the table row by row."""
+
+    score = _score_field(_("Điểm"))
+    grade = forms.ChoiceField(label=_("Chi bộ đề xuất"), choices=GRADE_CHOICES, required=False)
+    reason = forms.ChoiceField(label=_("Lý do không xếp loại"), choices=REASON_CHOICES, required=False)
+    reason_note = forms.CharField(label=_("Ghi rõ lý do"), required=False, max_length=255)
+    sick_leave_months = forms.DecimalField(
+        label=_("Tháng nghỉ ốm"),
+        required=False,
+        min_value=0,
+        max_value=12,
+        max_digits=4,
+        decimal_places=1,
+        localize=True,
+    )
+    civil_service_grade = forms.ChoiceField(label=_("Xếp loại công chức"), choices=GRADE_CHOICES, required=False)
+    note = forms.CharField(label=_("Ghi chú"), required=False, max_length=255)
+
+    def to_input(self) -> GridInput:
+        d = self.cleaned_data
+        return GridInput(
+            grade=d["grade"],
+            score=d["score"],
+            note=d["note"],
+            reason=d["reason"],
+            reason_note=d["reason_note"],
+            sick_leave_months=d["sick_leave_months"],
+            civil_service_grade=d["civil_service_grade"],
+        )
+
+    @staticmethod
+    def initial_for(review) -> dict:
+        if review is None:
+            return {}
+        return {
+            "score": review.proposed_score if review.proposed_score is not None else review.self_score,
+            "grade": review.proposed_grade or review.self_grade,
+            "reason": review.not_graded_reason,
+            "reason_note": review.not_graded_note,
+            "sick_leave_months": review.sick_leave_months,
+            "civil_service_grade": review.civil_service_grade,
+            "note": review.cell_note,
+        }
+
+
+class CellGradeForm(forms.Form):
+    org_grade = forms.ChoiceField(label=_("Chi bộ tự đề xuất xếp loại tổ chức"), choices=GRADE_CHOICES, required=False)
+    org_score = _score_field(_("Điểm tự đánh giá của chi bộ"))
+
+
+class CollectiveForm(forms.Form):
+    collective_note = forms.CharField(
+        label=_("Tóm tắt kết quả kiểm điểm tập thể chi bộ"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do"), max_length=255)
+
+
+class OrgGradeForm(forms.Form):
+    grade = forms.ChoiceField(label=_("Xếp loại tổ chức"), choices=Grade.choices)
+    reason = forms.CharField(label=_("Lý do (nếu khác đề xuất)"), required=False, max_length=255)
+
+
+class DisciplineForm(forms.ModelForm):
+    class Meta:
+        model = DisciplineRecord
+        fields = ["kind", "decided_on", "decision_number", "violation", "counts_for_year", "self_remedied"]
+        widgets = {
+            "decided_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "violation": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = DisciplineKind.choices
+        self.fields["counts_for_year"].required = False
+        self.fields["counts_for_year"].help_text = _(
+            "Để trống: năm của ngày quyết định (một vi phạm chỉ tính một lần)."
+        )
+        self.fields["decided_on"].initial = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

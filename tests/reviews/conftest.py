@@ -1,0 +1,44 @@
+"""Fixtures for reviews: a 2026 cycle under the current regime, and helpers that drive the grid."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from reviews import services
+from reviews.models import GradingRegime
+
+
+@pytest.fixture
+def cycle(tree):
+    return services.cycle_create(
+        organization=tree.province,
+        year=2026,
+        regime=GradingRegime.objects.get(code="QD366-2025"),
+        self_assessment_deadline=dt.date(2026, 12, 10),
+        meeting_deadline=dt.date(2026, 12, 20),
+        decision_deadline=dt.date(2027, 1, 15),
+    )
+
+
+def grid_data(members, default=("GOOD", "80"), per: dict | None = None) -> dict:
+    """POST data for the grid: every member graded `default` unless given (grade, score[, extra])."""
+    data = {}
+    for m in members:
+        grade, score, *extra = (per or {}).get(m.pk, default)
+        data |= {f"m{m.pk}-grade": grade, f"m{m.pk}-score": score}
+        for key, value in (extra[0] if extra else {}).items():
+            data[f"m{m.pk}-{key}"] = value
+    return data
+
+
+def post_grid(client, cell, data, action="save", **extra):
+    return client.post(reverse("reviews:grid", args=[cell.pk]), {**data, "action": action, **extra})
+
+
+def record_collective(client, cell):
+    return client.post(
+        reverse("reviews:grid", args=[cell.pk]), {"action": "collective", "collective_note": "Chi bộ hoàn thành tốt"}
+    )
