@@ -59,7 +59,9 @@ def people(cast):
     no_account = MemberFactory(cell=t.cell2, full_name="Vũ Thị Thư", email="thu@example.vn")
     village_user = UserFactory(username="bithucs", email="bithucs@example.vn")
     village_secretary = MemberFactory(cell=t.gcell, full_name="Đặng Văn Làng", user=village_user)
-    position_assign(user=village_user, organization=t.gcell, kind=PositionKind.CELL_SECRETARY, valid_from=dt.date(2020, 1, 1))
+    position_assign(
+        user=village_user, organization=t.gcell, kind=PositionKind.CELL_SECRETARY, valid_from=dt.date(2020, 1, 1)
+    )
     other_province = make_org("Đảng bộ tỉnh Khác", OrgKind.PROVINCE)
     other_cell = make_org("Chi bộ Khác", OrgKind.GRASSROOTS_CELL, other_province)
     outside = MemberFactory(cell=other_cell, full_name="Ngô Văn Ngoài", email="ngoai@example.vn")

@@ -34,7 +34,13 @@ def test_commitment_d7_reaches_exactly_the_members_missing(commitment_cycle, peo
     stats = reminders_run(on=dt.date(2026, 2, 21))
 
     got = _by_address(mailoutbox)
-    assert set(got) == {"dangvien@example.vn", "bithu@example.vn", "bithu2@example.vn", "thu@example.vn", "bithucs@example.vn"}
+    assert set(got) == {
+        "dangvien@example.vn",
+        "bithu@example.vn",
+        "bithu2@example.vn",
+        "thu@example.vn",
+        "bithucs@example.vn",
+    }
     assert all(len(msgs) == 1 for msgs in got.values())
     msg = got["dangvien@example.vn"][0]
     assert msg.subject == f"Nhắc nộp bản cam kết năm {YEAR}"
@@ -92,7 +98,9 @@ def test_escalation_goes_to_the_superior_worst_first(commitment_cycle, people, m
     committee = got["dangbo@example.vn"][0].body
     assert "Hạn nộp bản cam kết năm 2026 (28/02/2026) đã qua" in committee
     # Tổ 2: 2 of 2 missing, Tổ 1: 2 of 3 active missing (the exempt member does not count)
-    assert committee.index("Chi bộ Tổ 2: 2/2 đảng viên chưa nộp") < committee.index("Chi bộ Tổ 1: 2/3 đảng viên chưa nộp")
+    assert committee.index("Chi bộ Tổ 2: 2/2 đảng viên chưa nộp") < committee.index(
+        "Chi bộ Tổ 1: 2/3 đảng viên chưa nộp"
+    )
     assert f"{SITE}/cam-ket/chi-bo/{people.tree.cell2.pk}/" in committee
     assert f"{SITE}/tong-hop/{people.tree.committee.pk}/" in committee
     # the grassroots cell's commune has no standing committee on record: the province hears of it
@@ -128,7 +136,9 @@ def test_one_message_per_person_per_run(review_cycle, people, mailoutbox):
     assert all(len(msgs) == 1 for msgs in got.values())
     secretary = got["bithu@example.vn"][0]
     assert secretary.subject == "Tự soi: 2 việc cần làm"
-    assert f"{SITE}/kiem-diem/" in secretary.body and f"{SITE}/kiem-diem/chi-bo/{people.tree.cell.pk}/" in secretary.body
+    assert (
+        f"{SITE}/kiem-diem/" in secretary.body and f"{SITE}/kiem-diem/chi-bo/{people.tree.cell.pk}/" in secretary.body
+    )
     assert ReminderLog.objects.filter(member=people.secretary.member).count() == 1
     assert ReminderLog.objects.filter(user=people.secretary.user).count() == 1
 
