@@ -44,7 +44,8 @@ def claims_take(*, items: list[DueItem], run_id: uuid.UUID, emails: dict[str, st
     `emails` maps a person key to the address used (recorded with the claim).
     """
     now = timezone.now()
-    rows = (_row(i, run_id, now, emails.get(i.person, "")) for i in items)
+    known = _known_keys(items)  # the daily re-run inserts only what is new (cheap read, no conflicts)
+    rows = (_row(i, run_id, now, emails.get(i.person, "")) for i in items if i.key not in known)
     ReminderLog.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
     _retake_abandoned(items, run_id, now)
     wanted = {item.key: item for item in items}
@@ -64,14 +65,26 @@ def claims_take(*, items: list[DueItem], run_id: uuid.UUID, emails: dict[str, st
     return owned
 
 
-def _retake_abandoned(items: Iterable[DueItem], run_id: uuid.UUID, now: dt.datetime) -> int:
+def _groups(items: Iterable[DueItem]) -> Q:
+    """The (kind, stage, cycle) groups of `items`: a handful per run."""
+    q = Q(pk__in=[])
+    for kind, stage, cycle_field, cycle_id in {(i.kind, i.stage, i.cycle_field, i.cycle_id) for i in items}:
+        q |= Q(kind=kind, stage=stage, **{f"{cycle_field}_id": cycle_id})
+    return q
+
+
+def _known_keys(items: list[DueItem]) -> set[tuple]:
+    if not items:
+        return set()
+    rows = ReminderLog.objects.filter(_groups(items)).values_list(
+        "id", "user_id", "member_id", "kind", "commitment_cycle_id", "review_cycle_id", "stage"
+    )
+    return {_key(row) for row in rows.iterator(chunk_size=BATCH)}
+
+
+def _retake_abandoned(items: list[DueItem], run_id: uuid.UUID, now: dt.datetime) -> int:
     """Conditional UPDATE: only rows no live run holds (released, or lease expired)."""
-    groups = {(i.kind, i.stage, i.cycle_field, i.cycle_id) for i in items}
-    if not groups:
-        return 0
-    same_group = Q(pk__in=[])
-    for kind, stage, cycle_field, cycle_id in groups:
-        same_group |= Q(kind=kind, stage=stage, **{f"{cycle_field}_id": cycle_id})
+    same_group = _groups(items)
     free = Q(run_id__isnull=True) | Q(claimed_at__lt=now - LEASE)
     return ReminderLog.objects.filter(same_group, free, status=ReminderStatus.PENDING).update(
         run_id=run_id, claimed_at=now

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -20,6 +20,7 @@ from .claims import claims_mark_sent, claims_release, claims_take
 from .due import DueItem, Person, reminders_due
 from .messages import Section, absolute, section_for
 from .models import Notification
+from .smtp import SmtpPool
 
 INBOX = "/thong-bao/"
 
@@ -33,7 +34,12 @@ class Outgoing:
 
 
 def reminders_run(
-    *, on: dt.date, days_before: Iterable[int] = (7, 0), late_days: int = 30, batch_size: int = 500
+    *,
+    on: dt.date,
+    days_before: Iterable[int] = (7, 0),
+    late_days: int = 30,
+    batch_size: int = 500,
+    connections: int | None = None,
 ) -> dict:
     """Send every reminder due on `on` that has not been sent: one message per person.
 
@@ -48,30 +54,29 @@ def reminders_run(
         by_person[item.person].append((ledger_id, item))
     stats = {"due": len(due.items), "claimed": len(owned), "emails": 0, "inbox": 0, "people": len(by_person)}
     try:
-        _deliver(due.people, by_person, run_id, batch_size, stats)
+        connections = connections or getattr(settings, "NOTIFICATIONS_SMTP_CONNECTIONS", 4)
+        _deliver(due.people, by_person, run_id, batch_size, connections, stats)
     finally:
         claims_release(run_id=run_id)  # whatever is still PENDING here was not delivered
     return stats
 
 
-def _deliver(people: dict[str, Person], by_person: dict, run_id: uuid.UUID, batch_size: int, stats: dict) -> None:
+def _deliver(
+    people: dict[str, Person], by_person: dict, run_id: uuid.UUID, batch_size: int, connections: int, stats: dict
+) -> None:
+    """Batches of messages over a few long-lived SMTP connections; record each batch as it is accepted."""
     keys = sorted(by_person)
-    connection = get_connection()
-    connection.open()  # one SMTP connection for the whole run; messages go in batches
-    try:
+    with SmtpPool(connections) as pool:
         for start in range(0, len(keys), batch_size):
             batch = [_compose(people[k], by_person[k]) for k in keys[start : start + batch_size]]
-            accepted: list[Outgoing] = []
-            try:
-                for out in batch:
-                    if out.message is not None:
-                        connection.send_messages([out.message])  # raises unless the server accepted it
-                        stats["emails"] += 1
-                    accepted.append(out)
-            finally:
-                stats["inbox"] += _record(accepted, run_id)
-    finally:
-        connection.close()
+            mail = [out for out in batch if out.message is not None]
+            accepted, error = pool.send([out.message for out in mail])
+            refused = {id(out) for out, ok in zip(mail, accepted, strict=True) if not ok}
+            delivered = [out for out in batch if id(out) not in refused]
+            stats["emails"] += len(mail) - len(refused)
+            stats["inbox"] += _record(delivered, run_id)
+            if error is not None:
+                raise error
 
 
 def _compose(person: Person, rows: list[tuple[int, DueItem]]) -> Outgoing:

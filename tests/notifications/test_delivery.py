@@ -57,7 +57,7 @@ def test_smtp_failure_is_retried_with_backoff_and_nothing_unsent_is_marked(
     result = send_reminders.delay(on="2026-02-21").get(timeout=90)
 
     assert smtp.refused == 2
-    assert result["emails"] == 5  # the last (successful) attempt
+    assert 1 <= result["emails"] < 5  # the last attempt sent only what the first ones had not
     assert _addresses(smtp) == sorted(EXPECTED)  # no one got a duplicate, no one was skipped
     assert ReminderLog.objects.filter(status=ReminderStatus.SENT).count() == 5
 
@@ -76,7 +76,7 @@ def test_failed_run_marks_only_what_the_server_accepted(smtp, commitment_cycle, 
 
     smtp.handle_DATA = third_refused
     with pytest.raises(RETRY_ON):
-        reminders_run(on=dt.date(2026, 2, 21), batch_size=2)
+        reminders_run(on=dt.date(2026, 2, 21), batch_size=2, connections=1)
 
     sent = ReminderLog.objects.filter(status=ReminderStatus.SENT)
     assert sent.count() == 2 == len(smtp.accepted)
