@@ -126,6 +126,9 @@ def main() -> None:
                 "ledger": ledger,
                 "smtp": f"aiosmtpd (separate process) 127.0.0.1:{port}",
                 "batch_size": args.batch,
+                "smtp_connections": getattr(settings, "NOTIFICATIONS_SMTP_CONNECTIONS", 4),
+                "cpus": os.cpu_count(),
+                "load_average_1min": round(os.getloadavg()[0], 1),
             },
             ensure_ascii=False,
         )

@@ -173,3 +173,24 @@ def test_the_ledger_refuses_a_second_row(commitment_cycle, people):
         ReminderLog.objects.create(
             member_id=row.member_id, kind=row.kind, commitment_cycle_id=row.commitment_cycle_id, stage=row.stage
         )
+
+
+def test_selection_is_set_based(commitment_cycle, review_cycle, people, django_assert_max_num_queries):
+    """The number of queries does not grow with members or cells."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from notifications.due import reminders_due
+    from tests.factories import MemberFactory, make_org
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            due = reminders_due(on=dt.date(2026, 2, 21))
+        assert due.items
+        return len(ctx.captured_queries)
+
+    before = count()
+    for i in range(5):
+        cell = make_org(f"Chi bộ mới {i}", "CELL", people.tree.committee)
+        MemberFactory.create_batch(3, cell=cell, email=f"moi{i}@example.vn")
+    assert count() == before <= 8
