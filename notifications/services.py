@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -88,11 +88,13 @@ def _compose(person: Person, rows: list[tuple[int, DueItem]]) -> Outgoing:
             subject = (
                 sections[0].title if len(sections) == 1 else _("Tự soi: %(n)s việc cần làm") % {"n": len(sections)}
             )
-            body = render_to_string(
-                "notifications/email/digest.txt",
-                {"name": person.name, "sections": sections, "inbox_url": absolute(INBOX)},
+            context = {"name": person.name, "sections": sections, "inbox_url": absolute(INBOX)}
+            message = EmailMultiAlternatives(
+                subject=subject,
+                body=render_to_string("notifications/email/digest.txt", context),
+                to=[formataddr((person.name, person.email))],
             )
-            message = EmailMessage(subject=subject, body=body, to=[formataddr((person.name, person.email))])
+            message.attach_alternative(render_to_string("notifications/email/digest.html", context), "text/html")
     return Outgoing(person, tuple(r[0] for r in rows), sections, message)
 
 

@@ -33,6 +33,8 @@ def test_worker_sends_each_reminder_once_over_smtp(celery_worker_thread, smtp, c
     assert "Kính gửi đồng chí Trần Thị Bình" in text and "Hạn nộp: 28/02/2026 (còn 7 ngày)" in text
     assert f"{SITE}/cam-ket/" in text
     assert "Trần Thị Bình" in str(msg["To"])
+    html = msg.get_body(preferencelist=("html",)).get_content()
+    assert f'href="{SITE}/cam-ket/"' in html and "Mở trang thực hiện" in html
 
     # the task runs again (a second beat tick, a redelivered message): nothing new goes out
     again = send_reminders.delay(on="2026-02-21", days_before=[7, 0]).get(timeout=60)
