@@ -44,7 +44,8 @@ def reminders_run(
     """Send every reminder due on `on` that has not been sent: one message per person.
 
     Safe to run twice and concurrently (the ledger's unique constraint); an SMTP failure
-    leaves the undelivered rows unsent and re-raises for the task's retry.
+    leaves the undelivered rows unsent and re-raises for the task's retry. Not one transaction
+    on purpose: it spans minutes of SMTP, so each batch is recorded atomically once accepted.
     """
     due = reminders_due(on=on, days_before=days_before, late_days=late_days)
     run_id = uuid.uuid4()
