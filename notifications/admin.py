@@ -1,0 +1,26 @@
+from django.contrib import admin
+
+from .models import Notification, ReminderLog
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """Read-only: the ledger is written by the reminder run only."""
+
+    list_display = ("kind", "stage", "user", "member", "email", "status", "sent_at")
+    list_filter = ("kind", "stage", "status")
+    search_fields = ("email",)
+    raw_id_fields = ("user", "member", "commitment_cycle", "review_cycle")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("title", "user", "kind", "created_at", "read_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("user",)
