@@ -41,6 +41,8 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# English catalogue: extract, fill from the glossaries (Vietnamese msgid -> English), compile.
 messages: install
-	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=bench
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
+	$(PY) scripts/po_fill.py locale/en/LC_MESSAGES/django.po locale/en/glossary*.json
 	$(PY) manage.py compilemessages --ignore=.venv

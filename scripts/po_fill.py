@@ -1,6 +1,6 @@
 """Fill empty msgstr entries of a .po file from a JSON glossary {msgid: msgstr}.
 
-Usage: python scripts/po_fill.py locale/en/LC_MESSAGES/django.po locale/en/glossary.json
+Usage: python scripts/po_fill.py locale/en/LC_MESSAGES/django.po locale/en/glossary*.json
 Keeps existing translations; reports msgids still untranslated.
 """
 
@@ -16,8 +16,10 @@ def unquote(block: str) -> str:
     return "".join(json.loads(part) for part in re.findall(r'"(?:[^"\\]|\\.)*"', block))
 
 
-def main(po_path: str, glossary_path: str) -> None:
-    glossary = json.loads(Path(glossary_path).read_text(encoding="utf-8"))
+def main(po_path: str, *glossary_paths: str) -> None:
+    glossary: dict[str, str] = {}
+    for path in glossary_paths:
+        glossary.update(json.loads(Path(path).read_text(encoding="utf-8")))
     text = Path(po_path).read_text(encoding="utf-8")
     missing = []
 
