@@ -5,6 +5,7 @@ from .models import (
     DisciplineRecord,
     GradingRegime,
     Indicator,
+    IndicatorAnswer,
     MemberReview,
     OrgReview,
     QuotaOverride,
@@ -64,8 +65,21 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         return False
 
 
+class IndicatorAnswerInline(admin.TabularInline):
+    model = IndicatorAnswer
+    extra = 0
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(MemberReview)
 class MemberReviewAdmin(ReadOnlyHistoryAdmin):
+    inlines = [IndicatorAnswerInline]
     list_display = ["member", "year", "cell", "status", "proposed_grade", "decided_grade", "not_graded_reason"]
     list_filter = ["year", "status", "decided_grade"]
     list_select_related = ["member", "cell"]

@@ -1,0 +1,15 @@
+from django.contrib import admin
+
+from core.admin_mixins import ReadOnlyAdmin
+
+from .models import OrgRollup
+
+
+@admin.register(OrgRollup)
+class OrgRollupAdmin(ReadOnlyAdmin):
+    """Precomputed numbers; `rebuild_rollups` / `verify_rollups` are the tools, not edits."""
+
+    list_display = ["organization", "year", "stage", "depth", "updated_at"]
+    list_filter = ["year", "stage", "depth"]
+    list_select_related = ["organization"]
+    search_fields = ["organization__name", "organization__code"]
