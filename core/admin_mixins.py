@@ -3,8 +3,9 @@
 from django.contrib import admin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services or tasks (audit trail, roll-ups, job records): view, never edit."""
+class ReadOnlyMixin:
+    """Rows written only by migrations, services or tasks (catalogues, audit trail, roll-ups, job
+    records): the admin shows them, never edits them."""
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -14,3 +15,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    pass

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import ReadOnlyAdmin, ReadOnlyMixin
+
 from .models import (
     DisciplineRecord,
     GradingRegime,
@@ -15,20 +17,11 @@ from .models import (
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ReadOnlyAdmin):
     """The catalogue is loaded by a data migration; read-only here (codes are stable identifiers)."""
 
     list_display = ["number", "code", "group", "label_vi", "confidence"]
     list_filter = ["group"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Regimes and cycles are configuration; reviews, grades and discipline change only through the
@@ -54,15 +47,8 @@ class ReviewCycleAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization"]
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+    pass
 
 
 class IndicatorAnswerInline(admin.TabularInline):
