@@ -57,3 +57,27 @@ def test_acknowledge_checkbox_values_are_plain_ids(client, cast, cycles, years):
     html = client.get(reverse("commitments:cell", args=[cast.tree.cell.pk]), {"nam": years.this}).content.decode()
     assert 'value="12345"' in html
     assert "12.345" not in html
+
+
+def test_organisation_pages_show_the_code_the_import_and_reorganise_forms_ask_for(client, cast):
+    client.force_login(cast.province.user)
+    html = client.get(reverse("organizations:detail", args=[cast.tree.province.pk])).content.decode()
+    assert cast.tree.province.code in html and cast.tree.commune.code in html
+    html = client.get(reverse("organizations:cell", args=[cast.tree.cell.pk])).content.decode()
+    assert cast.tree.cell.code in html
+
+
+@pytest.mark.parametrize("typed", ["150", "-1", "85,555", "tám mươi"])
+def test_score_errors_are_one_plain_vietnamese_sentence(typed):
+    from reviews.forms import GridRowForm
+
+    form = GridRowForm({"score": typed})
+    assert not form.is_valid()
+    assert form.errors["score"] == ["Điểm là số từ 0 đến 100, tối đa 2 chữ số thập phân (ví dụ 85,5)."]
+
+
+def test_score_with_a_decimal_comma_is_accepted():
+    from reviews.forms import GridRowForm
+
+    form = GridRowForm({"score": "85,5"})
+    assert form.is_valid(), form.errors
