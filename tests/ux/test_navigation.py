@@ -29,3 +29,13 @@ def test_committee_without_member_record_has_no_self_assessment_link(client, cas
 def test_secretary_sees_both(client, cast):
     urls = nav_urls(client, cast.secretary.user)
     assert reverse("reviews:my") in urls and reverse("rollups:home") in urls
+
+
+def test_staff_reach_the_admin_from_the_navigation(client, cast):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    client.force_login(admin)
+    assert 'data-testid="nav-admin"' in client.get(reverse("home"), follow=True).content.decode()
+    client.force_login(cast.committee.user)
+    assert 'data-testid="nav-admin"' not in client.get(reverse("home"), follow=True).content.decode()
