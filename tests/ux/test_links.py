@@ -87,3 +87,12 @@ def test_dashboard_links_carry_the_year_without_thousand_separator(client, built
     assert f"year={this - 1}&" in html
     assert re.search(r"year=\d\.\d{3}", html) is None
     assert f"{this:,}".replace(",", ".") not in html
+
+
+@pytest.mark.parametrize("name", ["notifications:inbox", "reviews:my", "commitments:my", "commitments:progress"])
+def test_personal_pages_have_a_breadcrumb_home(client, built, name):
+    client.force_login(built.cast.member.user)
+    resp = client.get(reverse(name), follow=True)
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert 'class="breadcrumb"' in html and 'href="/"' in html
