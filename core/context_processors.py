@@ -13,7 +13,10 @@ def navigation(request):
     nav = {"nav_scope": scope}
     # Apps register optional nav hooks here by URL name; missing ones are simply skipped.
     links = []
-    for name, label in NAV_LINKS:
+    for name, label, *rest in NAV_LINKS:
+        shown_to = rest[0] if rest else None
+        if shown_to is not None and not shown_to(scope):
+            continue  # e.g. "Tổng hợp" only for users with a position: members would bounce home
         try:
             links.append((reverse(name), label))
         except NoReverseMatch:
@@ -23,5 +26,6 @@ def navigation(request):
     return nav
 
 
-NAV_LINKS: list[tuple[str, str]] = []
+# (url_name, label) or (url_name, label, shown_to) where shown_to(scope) -> bool hides the link.
+NAV_LINKS: list[tuple] = []
 NAV_HOOKS: list = []  # callables(request) -> dict, e.g. the notifications unread count

@@ -12,7 +12,12 @@ class ReviewsConfig(AppConfig):
 
         from . import panels
 
-        NAV_LINKS.append(("reviews:my", _("Kiểm điểm")))
+        NAV_LINKS.append(("reviews:my", _("Kiểm điểm"), _is_member))
         org_panels.MEMBER_PANELS.append(panels.member_panel)
         org_panels.CELL_PANELS.append(panels.cell_panel)
         org_panels.ORGANIZATION_PANELS.append(panels.organization_panel)
+
+
+def _is_member(scope) -> bool:
+    """The self-assessment link only for accounts tied to a member (others get a dead-end page)."""
+    return scope.member_id is not None

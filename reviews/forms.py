@@ -21,8 +21,21 @@ SHORT_GRADES = {
 
 
 def _score_field(label):
+    # One plain message for every out-of-range or malformed score (Django's own reads
+    # "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 100 ." and says nothing about decimals).
+    message = _("Điểm là số từ 0 đến 100, tối đa 2 chữ số thập phân (ví dụ 85,5).")
     return forms.DecimalField(
-        label=label, required=False, min_value=0, max_value=100, max_digits=5, decimal_places=2, localize=True
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+        localize=True,
+        error_messages={
+            key: message
+            for key in ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits")
+        },
     )
 
 
@@ -138,7 +151,9 @@ class CellGradeForm(forms.Form):
 
 class CollectiveForm(forms.Form):
     collective_note = forms.CharField(
-        label=_("Tóm tắt kết quả kiểm điểm tập thể chi bộ"), widget=forms.Textarea(attrs={"rows": 2}), max_length=5000
+        label=_("Tóm tắt kết quả kiểm điểm tập thể chi bộ"),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        max_length=5000,
     )
 
 

@@ -153,6 +153,15 @@ class GridRow:
     cell_id: int = 0
 
     @property
+    def commitment_label(self) -> str:
+        """The commitment's state as the secretary reads it ("Đã nộp"), never the stored code."""
+        from commitments.models import CommitmentStatus
+
+        if self.commitment_status in CommitmentStatus.values:
+            return CommitmentStatus(self.commitment_status).label
+        return ""
+
+    @property
     def elsewhere(self) -> bool:
         """Reviewed (proposed or decided) in another cell this year: read-only here."""
         r = self.review

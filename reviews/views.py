@@ -201,7 +201,7 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
     elif not locked:
         violations = services.grid_validate(
             data,
-            {},
+            _shown_inputs(forms_by_member),
             org_grade=cell_form.initial.get("org_grade", ""),
             org_score=cell_form.initial.get("org_score"),
             complete=False,
@@ -233,6 +233,16 @@ def _row_forms(request, data: sel.GridData, *, bound: bool) -> dict[int, GridRow
             request.POST if bound else None, prefix=f"m{row.member.pk}", initial=_row_initial(data, row)
         )
         for row in data.rows
+    }
+
+
+def _shown_inputs(forms_by_member: dict[int, GridRowForm]) -> dict[int, services.GridInput]:
+    """What the unbound grid shows (saved values or the implied not-graded reason), so the warnings
+    on first display judge the same values the secretary sees, not an empty row."""
+    fields = services.GridInput.__dataclass_fields__
+    return {
+        pk: services.GridInput(**{k: v for k, v in form.initial.items() if k in fields and v is not None})
+        for pk, form in forms_by_member.items()
     }
 
 

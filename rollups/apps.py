@@ -27,10 +27,15 @@ class RollupsConfig(AppConfig):
         )
         if nightly not in SCHEDULES:
             SCHEDULES.append(nightly)
-        link = ("rollups:home", _("Tổng hợp"))
+        link = ("rollups:home", _("Tổng hợp"), _has_positions)
         if link not in NAV_LINKS:
             NAV_LINKS.append(link)
         if dashboard_link_panel not in panels.ORGANIZATION_PANELS:
             panels.ORGANIZATION_PANELS.append(dashboard_link_panel)
         if dashboard_link_panel not in panels.CELL_PANELS:
             panels.CELL_PANELS.append(dashboard_link_panel)
+
+
+def _has_positions(scope) -> bool:
+    """Only users with a position have a dashboard; a plain member would be sent back home."""
+    return scope.has_positions

@@ -9,6 +9,7 @@ from io import BytesIO
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -39,7 +40,8 @@ def _title(ws, board, title: str, width: int) -> int:
 
 
 def _as_of(board) -> str:
-    return board.as_of.strftime("%d/%m/%Y %H:%M") if board.as_of else "—"
+    # The stored instant is UTC; the sheet must show the same local time as the dashboard.
+    return timezone.localtime(board.as_of).strftime("%d/%m/%Y %H:%M") if board.as_of else "—"
 
 
 def _grid(ws, header: list[str], rows: list[list], first_row: int) -> None:
