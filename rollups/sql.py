@@ -2,9 +2,10 @@
 
 Two building blocks, both idempotent upserts that recompute rows from their sources:
 
-* `CELL_UPSERT`: cells' rows straight from members, reviews, commitments and org reviews
-  (all cells of the year's tree, or the given ones);
-* `LEVEL_UPSERT`: the rows of non-cell organisations at one depth, summed from their children's
+* `cell_upsert`: cells' rows straight from members, reviews, commitments and org reviews
+  (all cells of the year's tree, or the given ones); a full rebuild first stages the source
+  groupings in temporary tables (`staging_statements`);
+* `level_upsert`: the rows of non-cell organisations at one depth, summed from their children's
   rows (all of that depth, or the given ones). Running it deepest level first rebuilds every
   ancestor from its children, so a repeated or late task simply writes the right numbers again.
 
@@ -35,7 +36,8 @@ dl AS (
 # members of a cell and their review and commitment collapse into a few groups per cell (same
 # status, grades, reason and — past DRAFT — flagged mask), so the per-stage logic below runs on
 # ~0.2 M groups instead of a million rows. Reviews, commitments and memberships are unique per
-# member and year, so the LEFT JOINs never multiply members.
+# member and year, so the LEFT JOINs never multiply members. Groups of cells outside the year's
+# tree are computed and then dropped by the final join to `cells`.
 LATE_COMMITMENT = "k.submitted_at IS NOT NULL AND (k.submitted_at AT TIME ZONE %(tz)s)::date > cc.deadline"
 COMMITMENT_SUMS = f"""
     count(*) FILTER (WHERE k.status IN ('SUBMITTED', 'ACKNOWLEDGED')) AS commitments_submitted,
