@@ -2,9 +2,10 @@
 
 Two building blocks, both idempotent upserts that recompute rows from their sources:
 
-* `CELL_UPSERT`: cells' rows straight from members, reviews, commitments and org reviews
-  (all cells of the year's tree, or the given ones);
-* `LEVEL_UPSERT`: the rows of non-cell organisations at one depth, summed from their children's
+* `cell_upsert`: cells' rows straight from members, reviews, commitments and org reviews
+  (all cells of the year's tree, or the given ones); a full rebuild first stages the source
+  groupings in temporary tables (`staging_statements`);
+* `level_upsert`: the rows of non-cell organisations at one depth, summed from their children's
   rows (all of that depth, or the given ones). Running it deepest level first rebuilds every
   ancestor from its children, so a repeated or late task simply writes the right numbers again.
 
@@ -31,42 +32,96 @@ dl AS (
     WHERE o.depth = 1
 )"""
 
-# Where each member sits for the year: current cell (running year) or membership on 31/12 (past).
-PLACE_CURRENT = """
-place AS (
-    SELECT m.id AS member_id, m.cell_id, m.status FROM organizations_member m
-    JOIN cells c ON c.id = m.cell_id WHERE m.status <> 'LEFT'
-)"""
-# Official memberships never overlap (Membership.clean and a unique open row), so one row per member.
-PLACE_PAST = """
-place AS (
-    SELECT ms.member_id, ms.cell_id, m.status
+# One pass over each source table, grouped by cell before anything is joined to the tree: the
+# members of a cell and their review and commitment collapse into a few groups per cell (same
+# status, grades, reason and — past DRAFT — flagged mask), so the per-stage logic below runs on
+# ~0.2 M groups instead of a million rows. Reviews, commitments and memberships are unique per
+# member and year, so the LEFT JOINs never multiply members. Groups of cells outside the year's
+# tree are computed and then dropped by the final join to `cells`.
+LATE_COMMITMENT = "k.submitted_at IS NOT NULL AND (k.submitted_at AT TIME ZONE %(tz)s)::date > cc.deadline"
+COMMITMENT_SUMS = f"""
+    count(*) FILTER (WHERE k.status IN ('SUBMITTED', 'ACKNOWLEDGED')) AS commitments_submitted,
+    count(*) FILTER (WHERE k.status = 'ACKNOWLEDGED') AS commitments_acknowledged,
+    count(*) FILTER (WHERE {LATE_COMMITMENT}) AS commitments_late"""
+COMMITMENT_JOIN = """
+    LEFT JOIN commitments_commitment k ON k.member_id = {member} AND k.year = %(year)s
+    LEFT JOIN commitments_commitmentcycle cc ON cc.id = k.cycle_id"""
+MASK = "CASE WHEN r.status <> 'DRAFT' THEN r.flagged_mask ELSE 0 END"
+REVIEW_KEY = f"r.status, r.proposed_grade, r.decided_grade, r.not_graded_reason, {MASK}"
+
+
+def _source_groups(*, current: bool, only: str) -> list[tuple[str, str]]:
+    """The relations read from the source tables, as (name, SELECT): the expensive part.
+
+    Running year: members in their current cell with that year's review and commitment, in one
+    grouping (`grp`). Past years: the roll and commitments by the official membership open on
+    31/12 (`roll`; official memberships never overlap — Membership.clean and a unique open row —
+    so there is one row per member), and reviews by the cell that reviewed them (`rv_grp`).
+    """
+    if current:
+        return [
+            (
+                "grp",
+                f"""
+    SELECT m.cell_id, {REVIEW_KEY} AS mask, count(*)::int AS n,
+        count(*) FILTER (WHERE m.status IN ({ACTIVE})) AS members_active, {COMMITMENT_SUMS}
+    FROM organizations_member m
+    LEFT JOIN reviews_memberreview r ON r.member_id = m.id AND r.year = %(year)s
+    {COMMITMENT_JOIN.format(member="m.id")}
+    WHERE m.status <> 'LEFT' AND m.cell_id IS NOT NULL {only.format(cell="m.cell_id")}
+    GROUP BY 1, 2, 3, 4, 5, 6""",
+            )
+        ]
+    return [
+        (
+            "roll",
+            f"""
+    SELECT ms.cell_id, count(*) AS members,
+        count(*) FILTER (WHERE m.status IN ({ACTIVE})) AS members_active, {COMMITMENT_SUMS}
     FROM organizations_membership ms
-    JOIN cells c ON c.id = ms.cell_id
     JOIN organizations_member m ON m.id = ms.member_id
+    {COMMITMENT_JOIN.format(member="ms.member_id")}
     WHERE ms.kind = 'OFFICIAL' AND ms.valid_from <= %(day)s AND (ms.valid_to IS NULL OR ms.valid_to >= %(day)s)
-)"""
-# Reviews of the year with the cell they count in.
-REVIEWS_CURRENT = """
-rv_src AS (
-    SELECT p.cell_id, r.status, r.proposed_grade, r.decided_grade, r.not_graded_reason, r.flagged_mask
-    FROM reviews_memberreview r JOIN place p ON p.member_id = r.member_id
-    WHERE r.year = %(year)s
-)"""
-REVIEWS_PAST = """
-rv_src AS (
-    SELECT r.cell_id, r.status, r.proposed_grade, r.decided_grade, r.not_graded_reason, r.flagged_mask
-    FROM reviews_memberreview r JOIN cells c ON c.id = r.cell_id
-    WHERE r.year = %(year)s
-)"""
+        {only.format(cell="ms.cell_id")}
+    GROUP BY ms.cell_id""",
+        ),
+        (
+            "rv_grp",
+            f"""
+    SELECT r.cell_id, {REVIEW_KEY} AS mask, count(*)::int AS n
+    FROM reviews_memberreview r
+    WHERE r.year = %(year)s {only.format(cell="r.cell_id")}
+    GROUP BY 1, 2, 3, 4, 5, 6""",
+        ),
+    ]
+
+
+# Running year: the roll and the review groups are two views of `grp`.
+CURRENT_DERIVED = [
+    """
+roll AS (
+    SELECT g.cell_id, sum(g.n) AS members, sum(g.members_active) AS members_active,
+        sum(g.commitments_submitted) AS commitments_submitted,
+        sum(g.commitments_acknowledged) AS commitments_acknowledged,
+        sum(g.commitments_late) AS commitments_late
+    FROM grp g GROUP BY g.cell_id
+)""",
+    "rv_grp AS (SELECT * FROM grp g WHERE g.status IS NOT NULL)",
+]
+
+
+def staging_statements(*, current: bool) -> list[str]:
+    """A full rebuild first writes the source groupings to temporary tables: unlike the INSERT,
+    CREATE TABLE AS may run its SELECT with parallel workers. Dropped at commit (and before, in
+    case an enclosing transaction already created them)."""
+    return [
+        f"DROP TABLE IF EXISTS pg_temp.rollup_{name}; CREATE TEMP TABLE rollup_{name} ON COMMIT DROP AS {body}"
+        for name, body in _source_groups(current=current, only="")
+    ]
 
 
 def _stage_counts() -> str:
-    """Per cell and stage: reviewed, graded, per grade, not graded per reason.
-
-    Reviews are first collapsed to (cell, status, grades, reason) groups — a handful per cell —
-    so the stage logic runs on thousands of groups instead of a million rows.
-    """
+    """Per cell and stage: reviewed, graded, per grade, not graded per reason, self-assessments."""
     cols = ["sum(g.n) FILTER (WHERE s.st) AS reviewed", "sum(g.n) FILTER (WHERE s.st AND s.grade <> '') AS graded"]
     for grade, field in d.GRADE_FIELDS.items():
         cols.append(f"sum(g.n) FILTER (WHERE s.st AND s.grade = '{grade}') AS {field}")
@@ -77,10 +132,6 @@ def _stage_counts() -> str:
         cols.append(f"sum(g.n) FILTER (WHERE s.st AND s.grade = '' AND {cond}) AS {field}")
     cols.append("sum(g.n) FILTER (WHERE g.status <> 'DRAFT') AS self_submitted")
     return f"""
-rv_grp AS (
-    SELECT x.cell_id, x.status, x.proposed_grade, x.decided_grade, x.not_graded_reason, count(*) AS n
-    FROM rv_src x GROUP BY 1, 2, 3, 4, 5
-),
 rv AS (
     SELECT g.cell_id, s.stage, {", ".join(cols)}
     FROM rv_grp g CROSS JOIN LATERAL (VALUES
@@ -92,32 +143,13 @@ rv AS (
 
 
 def _indicator_counts() -> str:
-    sums = ", ".join(f"sum((x.flagged_mask >> {n - 1}) & 1) AS ind_{n}" for n in range(1, 28))
+    """Members who flagged each manifestation (the group key keeps the mask past DRAFT only)."""
+    sums = ", ".join(f"sum(g.n * ((g.mask >> {n - 1}) & 1)) AS ind_{n}" for n in range(1, 28))
     return f"""
 ind AS (
-    SELECT x.cell_id, {sums} FROM rv_src x
-    WHERE x.flagged_mask <> 0 AND x.status <> 'DRAFT' GROUP BY x.cell_id
+    SELECT g.cell_id, {sums} FROM rv_grp g WHERE g.mask <> 0 GROUP BY g.cell_id
 )"""
 
-
-COMMITMENTS_CTE = """
-cm AS (
-    SELECT p.cell_id,
-        count(*) FILTER (WHERE k.status IN ('SUBMITTED', 'ACKNOWLEDGED')) AS commitments_submitted,
-        count(*) FILTER (WHERE k.status = 'ACKNOWLEDGED') AS commitments_acknowledged,
-        count(*) FILTER (WHERE k.submitted_at IS NOT NULL
-                         AND (k.submitted_at AT TIME ZONE %(tz)s)::date > cc.deadline) AS commitments_late
-    FROM commitments_commitment k
-    JOIN commitments_commitmentcycle cc ON cc.id = k.cycle_id
-    JOIN place p ON p.member_id = k.member_id
-    WHERE k.year = %(year)s
-    GROUP BY p.cell_id
-)"""
-ROLL_CTE = f"""
-roll AS (
-    SELECT p.cell_id, count(*) AS members, count(*) FILTER (WHERE p.status IN ({ACTIVE})) AS members_active
-    FROM place p JOIN cells c ON c.id = p.cell_id GROUP BY p.cell_id
-)"""
 
 TARGET_COLUMNS = (
     "organization_id",
@@ -144,30 +176,40 @@ PARENT_JOIN = (
 )
 
 
-def cell_upsert(*, current: bool, only_ids: bool) -> str:
-    """Recompute the rows of cells (all valid cells of the year, or those in %(ids)s)."""
-    only = "AND o.id = ANY(%(ids)s)" if only_ids else ""
+def cell_upsert(*, current: bool, only_ids: bool, staged: bool = False) -> str:
+    """Recompute the rows of cells (all valid cells of the year, or those in %(ids)s).
+
+    `staged`: read the source groupings from the temporary tables of `staging_statements`."""
+    only = "AND {cell} = ANY(%(ids)s)" if only_ids else ""
+    if staged:
+        sources = [
+            f"{name} AS NOT MATERIALIZED (SELECT * FROM pg_temp.rollup_{name})"
+            for name, _b in _source_groups(current=current, only=only)
+        ]
+    else:
+        sources = [f"{name} AS ({body}\n)" for name, body in _source_groups(current=current, only=only)]
+    cells = f"""
+cells AS (
+    SELECT o.id, o.path, o.depth FROM organizations_organization o
+    WHERE o.kind IN ({CELL_KINDS}) AND {VALID} {only.format(cell="o.id")}
+)"""
     ctes = [
-        f"cells AS (SELECT o.id FROM organizations_organization o WHERE o.kind IN ({CELL_KINDS}) AND {VALID} {only})",
-        PLACE_CURRENT if current else PLACE_PAST,
-        ROLL_CTE,
-        REVIEWS_CURRENT if current else REVIEWS_PAST,
+        cells,
+        *sources,
+        *(CURRENT_DERIVED if current else []),
         _stage_counts(),
         _indicator_counts(),
-        COMMITMENTS_CTE,
         DEADLINES_CTE,
     ]
     review_fields = ["reviewed", "graded", *d.GRADE_FIELDS.values(), *d.REASON_FIELDS.values(), "self_submitted"]
     values = []
     for field in d.MEMBER_FIELDS:
-        if field in ("members", "members_active"):
+        if field in ("members", "members_active") or field.startswith("commitments_"):
             values.append(f"COALESCE(roll.{field}, 0)")
         elif field in review_fields:
             values.append(f"COALESCE(rv.{field}, 0)")
         elif field.startswith("ind_"):
             values.append(f"COALESCE(ind.{field}, 0)")
-        elif field.startswith("commitments_"):
-            values.append(f"COALESCE(cm.{field}, 0)")
         elif field == "cells":
             values.append("1")
         elif field == "cells_submitted":
@@ -186,14 +228,12 @@ WITH {", ".join(ctes)}
 INSERT INTO rollups_orgrollup ({", ".join(TARGET_COLUMNS)})
 SELECT o.id, %(year)s, s.stage, par.id, o.depth, {", ".join(values)},
     {OWN_GRADE}, dl.review_deadline, dl.commitment_deadline, %(now)s
-FROM organizations_organization o
-JOIN cells ON cells.id = o.id
+FROM cells o
 CROSS JOIN {STAGES_SQL}
 {PARENT_JOIN}
 LEFT JOIN roll ON roll.cell_id = o.id
 LEFT JOIN rv ON rv.cell_id = o.id AND rv.stage = s.stage
 LEFT JOIN ind ON ind.cell_id = o.id
-LEFT JOIN cm ON cm.cell_id = o.id
 LEFT JOIN reviews_orgreview orv ON orv.organization_id = o.id AND orv.year = %(year)s
 LEFT JOIN dl ON dl.root_path = substr(o.path, 1, %(steplen)s)
 {CONFLICT}"""
@@ -233,8 +273,15 @@ LEFT JOIN dl ON dl.root_path = substr(o.path, 1, %(steplen)s)
 {CONFLICT}"""
 
 
-# A rebuild groups a million rows: let the hash aggregates stay in memory (this transaction only).
-REBUILD_SETTINGS = "SET LOCAL work_mem = '256MB'"
+# A rebuild groups a million rows: let the hash aggregates stay in memory, let the staging use
+# parallel workers, and skip JIT (compiling these wide aggregates costs ~1.7 s, more than it saves).
+# SET LOCAL: this transaction only.
+REBUILD_SETTINGS = (
+    "SET LOCAL work_mem = '256MB'; SET LOCAL jit = off; "
+    "SET LOCAL parallel_setup_cost = 100; SET LOCAL parallel_tuple_cost = 0.01"
+)
+# An incremental refresh is small, but a misestimate must not make it pay for JIT compilation.
+REFRESH_SETTINGS = "SET LOCAL jit = off"
 DELETE_YEAR = "DELETE FROM rollups_orgrollup WHERE year = %(year)s"
 DELETE_INVALID = f"""
 DELETE FROM rollups_orgrollup r USING organizations_organization o

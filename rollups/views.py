@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from organizations.selectors import organization_ancestors, organization_get_for_user, scope_roots
+from organizations.selectors import scope_roots
 
 from . import exports, selectors
 from .models import Stage
@@ -35,15 +35,15 @@ def _year_stage(request: HttpRequest) -> tuple[int, str]:
 
 
 def _context(request: HttpRequest, org_id: int) -> dict:
-    org = organization_get_for_user(user=request.user, pk=org_id)
     year, stage = _year_stage(request)
-    board = selectors.dashboard_get(org=org, year=year, stage=stage)
+    board, ancestors = selectors.dashboard_load(user=request.user, org_id=org_id, year=year, stage=stage)
+    org = board.org
     if org.is_cell and selectors.may_see_members(user=request.user, org=org):
         board.members = selectors.cell_member_rows(cell=org, year=year)
     return {
         "org": org,
         "board": board,
-        "ancestors": organization_ancestors(org=org),
+        "ancestors": ancestors,
         "stages": Stage.choices,
         "years": [year - 1, year, year + 1],
     }

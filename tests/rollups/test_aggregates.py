@@ -185,3 +185,16 @@ def test_two_refreshes_racing_leave_correct_counts(populated):
     assert not errors
     connection.close()
     assert services.rollups_compare(year=years.this) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rebuild_in_autocommit_drops_its_staging_tables_and_vacuums(populated):
+    """As the task and the command run it: staging tables vanish at commit, VACUUM runs after."""
+    years = populated.years
+    services.rollups_rebuild()
+    services.rollups_rebuild()  # a second run finds no leftover staging table
+    for year in (years.this, years.last):
+        assert services.rollups_compare(year=year) == []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('pg_temp.rollup_grp'), to_regclass('pg_temp.rollup_rv_grp')")
+        assert cursor.fetchone() == (None, None)

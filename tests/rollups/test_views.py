@@ -67,12 +67,14 @@ def test_dashboard_query_count_does_not_grow_with_the_tree(client, built, django
     services.rollups_rebuild()
     client.force_login(built.cast.province.user)
     url = reverse("rollups:dashboard", kwargs={"org_id": tree.province.pk})
-    with django_assert_max_num_queries(8):
+    # session, user, scope (positions, member), the organisation with its ancestors and rows
+    # (one query), the children, the inbox badge
+    with django_assert_max_num_queries(7):
         resp = client.get(url)
     assert len(resp.context["board"].children) == 17
-    with django_assert_max_num_queries(10):  # + the cell's members list and the inbox badge
+    with django_assert_max_num_queries(8):  # + the cell's members list
         client.get(reverse("rollups:dashboard", kwargs={"org_id": tree.cell.pk}))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(6):  # no inbox badge
         client.get(reverse("rollups:xlsx", kwargs={"org_id": tree.province.pk}))
 
 
@@ -138,3 +140,15 @@ def test_cached_children_fragment_follows_a_refresh(client, built):
     minh_quang = next(line for line in resp.context["board"].children if line.org == tree.commune2)
     assert minh_quang.get("g_not_completed") == 3
     assert ">100,0<" in resp.content.decode() or ">100.0<" in resp.content.decode()
+
+
+def test_one_query_loader_gives_ancestors_root_first_and_both_years(client, built):
+    tree = built.tree
+    services.rollups_rebuild()
+    resp = get(client, built.cast.province.user, "rollups:dashboard", tree.cell)
+    assert [a.pk for a in resp.context["ancestors"]] == [tree.province.pk, tree.commune.pk, tree.committee.pk]
+    board = resp.context["board"]
+    assert board.org == tree.cell and board.total.row.organization_id == tree.cell.pk
+    assert board.previous.row is not None and board.previous.row.year == board.year - 1
+    client.force_login(built.cast.province.user)
+    assert client.get(reverse("rollups:dashboard", kwargs={"org_id": 10**9})).status_code == 404
