@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import PlainYearsMixin
+
 from .models import Commitment, CommitmentAction, CommitmentCycle
 
 
 @admin.register(CommitmentCycle)
-class CommitmentCycleAdmin(admin.ModelAdmin):
+class CommitmentCycleAdmin(PlainYearsMixin, admin.ModelAdmin):
     list_display = ["organization", "year", "opens_on", "deadline", "place_name"]
     list_filter = ["year"]
     autocomplete_fields = ["organization"]
@@ -19,7 +21,7 @@ class CommitmentActionInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(PlainYearsMixin, SimpleHistoryAdmin):
     """Read-only here: status changes go through the services (audit, roll-up events)."""
 
     list_display = ["member", "year", "status", "submitted_at", "acknowledged_at"]

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_mixins import ReadOnlyAdmin, ReadOnlyMixin
+from core.admin_mixins import PlainYearsMixin, ReadOnlyAdmin, ReadOnlyMixin
 
 from .models import (
     DisciplineRecord,
@@ -29,12 +29,12 @@ class IndicatorAdmin(ReadOnlyAdmin):
 
 
 @admin.register(GradingRegime)
-class GradingRegimeAdmin(admin.ModelAdmin):
+class GradingRegimeAdmin(PlainYearsMixin, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "first_year", "last_year"]
 
 
 @admin.register(ReviewCycle)
-class ReviewCycleAdmin(admin.ModelAdmin):
+class ReviewCycleAdmin(PlainYearsMixin, admin.ModelAdmin):
     list_display = [
         "year",
         "organization",
@@ -47,7 +47,7 @@ class ReviewCycleAdmin(admin.ModelAdmin):
     raw_id_fields = ["organization"]
 
 
-class ReadOnlyHistoryAdmin(ReadOnlyMixin, SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ReadOnlyMixin, PlainYearsMixin, SimpleHistoryAdmin):
     pass
 
 
