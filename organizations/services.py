@@ -6,7 +6,10 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from core import events
 
 from .models import Member, Membership, MembershipKind, Organization, Position
 
@@ -46,6 +49,7 @@ def member_create(*, cell: Organization, joined_on: dt.date | None = None, **fie
     _check_member(member)
     member.save()
     Membership.objects.create(member=member, cell=cell, valid_from=joined_on or member.admitted_on)
+    events.cells_changed(cell_ids={cell.id}, year=timezone.localdate().year)
     return member
 
 
@@ -67,7 +71,9 @@ def member_transfer(
     """Chuyển sinh hoạt đảng — close the open membership the day before `on`, open a new one."""
     if not to_cell.is_cell:
         raise ValidationError({"to_cell": _("Đảng viên chỉ sinh hoạt ở chi bộ.")})
+    changed = {to_cell.id}
     if kind == MembershipKind.OFFICIAL:
+        changed.add(member.cell_id)
         current = (
             Membership.objects.select_for_update()
             .filter(member=member, kind=MembershipKind.OFFICIAL, valid_to__isnull=True)
@@ -85,6 +91,8 @@ def member_transfer(
     membership = Membership(member=member, cell=to_cell, kind=kind, valid_from=on, note=note)
     _check(membership)
     membership.save()
+    # The roll-ups count the member in both cells' subtrees: both must be recounted.
+    events.cells_changed(cell_ids=changed, year=timezone.localdate().year)
     return membership
 
 

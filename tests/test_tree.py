@@ -132,3 +132,13 @@ def test_members_only_in_cells(tree):
     with pytest.raises(ValidationError) as err:
         MemberFactory(cell=tree.committee)
     assert "Đảng viên chỉ sinh hoạt ở chi bộ." in str(err.value)
+
+
+def test_member_writes_tell_the_rollups_which_cells_changed(tree, monkeypatch):
+    from core import events
+
+    seen = []
+    monkeypatch.setattr(events, "CELLS_CHANGED", [lambda ids, year: seen.append(ids)])
+    member = MemberFactory(cell=tree.cell)
+    services.member_transfer(member=member, to_cell=tree.gcell, on=dt.date(2026, 3, 1))
+    assert seen == [{tree.cell.id}, {tree.cell.id, tree.gcell.id}]
