@@ -78,6 +78,12 @@ class RegimeKind(models.TextChoices):
     CRITERIA = "CRITERIA", _("Theo tiêu chí (QĐ 132-QĐ/TW, HD 21-HD/BTCTW; QĐ 124-QĐ/TW)")
 
 
+class GradingRegimeManager(models.Manager):
+    def for_year(self, year: int) -> "GradingRegime | None":
+        """The regime in force for a year's grading (the latest one starting on or before it)."""
+        return self.filter(first_year__lte=year).exclude(last_year__lt=year).order_by("-first_year").first()
+
+
 class GradingRegime(models.Model):
     """Quy định xếp loại — versioned grading policy; every ratio and threshold lives in `params`."""
 
@@ -87,6 +93,8 @@ class GradingRegime(models.Model):
     first_year = models.PositiveSmallIntegerField(_("áp dụng từ năm"))
     last_year = models.PositiveSmallIntegerField(_("áp dụng đến năm"), null=True, blank=True)
     params = models.JSONField(_("tham số"), default=dict)
+
+    objects = GradingRegimeManager()
 
     class Meta:
         verbose_name = _("quy định xếp loại")

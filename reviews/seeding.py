@@ -32,18 +32,12 @@ PHASES = ["NONE", "SELF", "PROPOSED", "DECIDED"]
 PHASE_WEIGHTS = [25, 30, 20, 25]
 
 
-def regime_for_year(year: int) -> GradingRegime:
-    return (
-        GradingRegime.objects.filter(first_year__lte=year).exclude(last_year__lt=year).order_by("-first_year").first()
-    )
-
-
 def review_cycle_ensure(*, organization: Organization, year: int) -> ReviewCycle:
     cycle, _ = ReviewCycle.objects.get_or_create(
         organization=organization,
         year=year,
         defaults={
-            "regime": regime_for_year(year),
+            "regime": GradingRegime.objects.for_year(year),
             "self_assessment_deadline": dt.date(year, 12, 10),
             "meeting_deadline": dt.date(year, 12, 25),
             "decision_deadline": dt.date(year + 1, 1, 15),

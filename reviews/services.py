@@ -58,12 +58,7 @@ def cycle_create(*, organization: Organization, year: int, regime=None, **deadli
     from .models import GradingRegime
 
     if regime is None:
-        regime = (
-            GradingRegime.objects.filter(first_year__lte=year)
-            .exclude(last_year__lt=year)
-            .order_by("-first_year")
-            .first()
-        )
+        regime = GradingRegime.objects.for_year(year)
     cycle = ReviewCycle(organization=organization, year=year, regime=regime, **deadlines)
     cycle.full_clean()
     cycle.save()
