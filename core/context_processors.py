@@ -7,6 +7,15 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    # Panels and includes render with the request too, which runs context processors again:
+    # compute the navigation (and its hooks' queries) once per request.
+    cached = getattr(request, "_tusoi_navigation", None)
+    if cached is None:
+        cached = request._tusoi_navigation = _navigation(request, user)
+    return cached
+
+
+def _navigation(request, user) -> dict:
     from organizations.selectors import user_scope
 
     scope = user_scope(user)
