@@ -90,3 +90,17 @@ def test_english_is_switchable(client, cast):
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     resp = client.get(reverse("organizations:cell", kwargs={"pk": cast.tree.cell.pk}))
     assert "Log out" in resp.content.decode()
+
+
+def test_navigation_hooks_run_once_per_page(client, cast):
+    """Panels render with the request; the inbox badge must not be counted again for each one."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(cast.province.user)
+    url = reverse("organizations:detail", kwargs={"pk": cast.tree.province.pk})
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    badge = [q for q in ctx.captured_queries if "notifications_notification" in q["sql"]]
+    assert len(badge) == 1
