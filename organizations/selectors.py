@@ -8,7 +8,7 @@ selectors built on `user_scope`), which raises Http404 outside the scope.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
@@ -16,7 +16,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
-from .models import CELL_KINDS, Member, Organization, Position, PositionKind
+from .models import CELL_KINDS, Member, MemberStatus, Organization, Position, PositionKind
 
 # Which position kinds may read a subtree, and which may act on it (enter, decide, import).
 READ_KINDS = frozenset(PositionKind.values)
@@ -158,23 +158,39 @@ def cell_members(*, cell: Organization) -> QuerySet[Member]:
     return Member.objects.filter(cell=cell).order_by("sort_key", "id")
 
 
-def organization_children_with_counts(*, org: Organization) -> list[dict]:
-    """Direct children of `org` with member counts over each child's subtree (two queries)."""
+# Precomputed member counts per subtree. The roll-ups register a provider taking organisation ids
+# and returning {id: members on the roll}, or None when it has no current row for one of them;
+# counting live (≈ 0.2 s for a 100k-member province) is only the fallback.
+SUBTREE_MEMBER_COUNTS: list[Callable[[list[int]], dict[int, int] | None]] = []
+
+
+def organization_children_with_counts(*, org: Organization) -> tuple[list[dict], int]:
+    """Direct children of `org` with members over each child's subtree, and the subtree's total."""
     children = list(Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("name"))
+    ids = [org.id, *(child.id for child in children)]
+    for provider in SUBTREE_MEMBER_COUNTS:
+        counts = provider(ids)
+        if counts is not None:
+            return [{"org": c, "members": counts[c.id]} for c in children], counts[org.id]
     prefix_len = len(org.path) + org.steplen
-    counts = dict(
-        Member.objects.filter(cell__path__startswith=org.path)
-        .exclude(cell=org)
+    by_prefix = dict(
+        _on_roll(Member.objects.filter(cell__path__startswith=org.path).exclude(cell=org))
         .annotate(prefix=Substr("cell__path", 1, prefix_len))
         .values("prefix")
         .annotate(n=Count("id"))
         .values_list("prefix", "n")
     )
-    return [{"org": child, "members": counts.get(child.path, 0)} for child in children]
+    rows = [{"org": child, "members": by_prefix.get(child.path, 0)} for child in children]
+    return rows, organization_member_total(org=org)
 
 
 def organization_member_total(*, org: Organization) -> int:
-    return Member.objects.filter(cell__path__startswith=org.path).count()
+    """Members on the roll (not those who left) in the subtree, counted live."""
+    return _on_roll(Member.objects.filter(cell__path__startswith=org.path)).count()
+
+
+def _on_roll(members: QuerySet[Member]) -> QuerySet[Member]:
+    return members.exclude(status=MemberStatus.LEFT)
 
 
 def organization_ancestors(*, org: Organization) -> list[Organization]:

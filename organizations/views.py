@@ -12,11 +12,12 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
     org = selectors.organization_get_for_user(user=request.user, pk=pk)
     if org.is_cell:
         return cell_detail(request, pk)
+    children, total = selectors.organization_children_with_counts(org=org)
     context = {
         "org": org,
         "ancestors": selectors.organization_ancestors(org=org),
-        "children": selectors.organization_children_with_counts(org=org),
-        "total_members": selectors.organization_member_total(org=org),
+        "children": children,
+        "total_members": total,
         "panels": panels.render_panels(panels.ORGANIZATION_PANELS, request, org),
     }
     return render(request, "organizations/organization_detail.html", context)

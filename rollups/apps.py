@@ -10,10 +10,11 @@ class RollupsConfig(AppConfig):
         from core import events
         from core.context_processors import NAV_LINKS
         from core.schedules import SCHEDULES, ScheduleSpec
-        from organizations import panels
+        from organizations import panels, selectors
 
         from . import listeners
         from .panels import dashboard_link_panel
+        from .selectors import subtree_member_counts
 
         if listeners.on_cells_changed not in events.CELLS_CHANGED:
             events.CELLS_CHANGED.append(listeners.on_cells_changed)
@@ -30,6 +31,8 @@ class RollupsConfig(AppConfig):
         link = ("rollups:home", _("Tổng hợp"), _has_positions)
         if link not in NAV_LINKS:
             NAV_LINKS.append(link)
+        if subtree_member_counts not in selectors.SUBTREE_MEMBER_COUNTS:
+            selectors.SUBTREE_MEMBER_COUNTS.append(subtree_member_counts)
         if dashboard_link_panel not in panels.ORGANIZATION_PANELS:
             panels.ORGANIZATION_PANELS.append(dashboard_link_panel)
         if dashboard_link_panel not in panels.CELL_PANELS:

@@ -283,3 +283,14 @@ def _member_row(r: dict) -> dict:
         "not_graded_reason": r.get("not_graded_reason") or "",
         "flagged": [n + 1 for n in range(27) if mask & (1 << n)],
     }
+
+
+def subtree_member_counts(org_ids: list[int]) -> dict[int, int] | None:
+    """Members on the roll per subtree from this year's rows (one query), for the organisation page;
+    None when a node has no row yet (new organisation, roll-ups never built) so it counts live."""
+    rows = dict(
+        OrgRollup.objects.filter(
+            organization_id__in=org_ids, year=timezone.localdate().year, stage=Stage.DECIDED
+        ).values_list("organization_id", "members")
+    )
+    return rows if len(rows) == len(set(org_ids)) else None

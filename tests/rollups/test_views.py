@@ -152,3 +152,32 @@ def test_one_query_loader_gives_ancestors_root_first_and_both_years(client, buil
     assert board.previous.row is not None and board.previous.row.year == board.year - 1
     client.force_login(built.cast.province.user)
     assert client.get(reverse("rollups:dashboard", kwargs={"org_id": 10**9})).status_code == 404
+
+
+def test_organisation_page_reads_member_counts_from_the_rollups(client, built):
+    from django.utils import timezone
+
+    from rollups.models import OrgRollup
+
+    tree = built.tree
+    client.force_login(built.cast.province.user)
+    url = reverse("organizations:detail", kwargs={"pk": tree.province.pk})
+    rows = OrgRollup.objects.filter(year=timezone.localdate().year, stage="DECIDED")
+    shown = client.get(url).context
+    assert shown["total_members"] == rows.get(organization=tree.province).members
+    assert {r["org"].pk: r["members"] for r in shown["children"]} == {
+        c.pk: rows.get(organization=c).members for c in (tree.commune, tree.commune2)
+    }
+    # What the page shows is the precomputed row, not a scan of the subtree per request.
+    rows.filter(organization=tree.province).update(members=4321)
+    assert client.get(url).context["total_members"] == 4321
+
+
+def test_organisation_page_counts_live_when_a_node_has_no_rollup_yet(client, built):
+    tree = built.tree
+    make_org("Đảng bộ xã Mới", OrgKind.COMMUNE, tree.province)  # created after the rebuild
+    client.force_login(built.cast.province.user)
+    shown = client.get(reverse("organizations:detail", kwargs={"pk": tree.province.pk})).context
+    counts = {r["org"].name: r["members"] for r in shown["children"]}
+    assert counts["Đảng bộ xã Mới"] == 0
+    assert shown["total_members"] == sum(counts.values())
