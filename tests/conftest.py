@@ -25,9 +25,17 @@ from tests.factories import MemberFactory, UserFactory, make_org
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """django-axes needs a request in authenticate(); only the lockout tests turn it back on.
+    The activation throttle counts in the cache: start each test with an empty one.
     A fast hasher keeps the standing cast cheap (production keeps Django's default)."""
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The second factor is switched off like axes; tests/accounts turn it on (`two_factor` fixture)
+    # and verify a real TOTP device for the committee pages they reach.
+    settings.TWO_FACTOR_REQUIRED_POSITIONS = []
+    settings.TWO_FACTOR_REQUIRED_FOR_STAFF = False
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
