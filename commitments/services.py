@@ -263,17 +263,9 @@ MSG_PAPER_REQUIRED = gettext_lazy("Chỉ nhập hộ khi đã có bản giấy �
 
 def may_enter_on_behalf(*, user, member: Member) -> bool:
     """Only the secretary or deputy of the member's own cell (an open position there)."""
-    from organizations.models import Position, PositionKind
-    from organizations.selectors import positions_open_on
+    from organizations.selectors import may_enter_on_behalf as allowed
 
-    if member.cell_id is None or member.user_id == getattr(user, "pk", None):
-        return False
-    return Position.objects.filter(
-        positions_open_on(timezone.localdate()),
-        user=user,
-        organization_id=member.cell_id,
-        kind__in=(PositionKind.CELL_SECRETARY, PositionKind.CELL_DEPUTY),
-    ).exists()
+    return allowed(user=user, member=member)
 
 
 @transaction.atomic
