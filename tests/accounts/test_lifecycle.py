@@ -188,3 +188,9 @@ def test_check_deploy_with_production_settings_prints_no_warnings():
 def test_the_development_secret_key_is_refused_when_debug_is_off():
     result = _manage("check", env={"DEBUG": "False"})
     assert result.returncode != 0 and "ImproperlyConfigured" in result.stderr and "SECRET_KEY" in result.stderr
+
+
+def test_pages_carry_a_strict_content_security_policy(client, cast):
+    resp = client.get(reverse("login"))
+    policy = resp["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy and "object-src 'none'" in policy

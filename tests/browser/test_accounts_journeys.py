@@ -170,3 +170,14 @@ def test_secretary_enters_a_paper_commitment_and_the_print_shows_it(page, live_s
     printed.wait_for_load_state()
     assert "Nhập hộ bởi Lê Văn An" in printed.get_by_test_id("print-on-behalf").inner_text()
     assert paper.full_name in printed.content()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_csp_watch_catches_an_inline_style(browser, live_server, cast):
+    """Control for the CSP check every journey runs: an inline style is refused and reported."""
+    page = browser.new_context(locale="vi-VN").new_page()
+    violations = watch_csp(page)
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.evaluate("document.body.setAttribute('style', 'background: red')")
+    page.evaluate("() => new Promise(r => setTimeout(r, 200))")
+    assert violations and "style-src" in violations[0]
