@@ -211,9 +211,10 @@ def invitation_email_send(*, invitation_id: int) -> bool:
 
 
 def _throttle_keys(client_key: str, selector: str | None) -> list[str]:
-    keys = [f"acct:act-fail:client:{client_key}"]
+    prefix = settings.ACCOUNT_THROTTLE_PREFIX
+    keys = [f"{prefix}:act-fail:client:{client_key}"]
     if selector:
-        keys.append(f"acct:act-fail:code:{selector}")
+        keys.append(f"{prefix}:act-fail:code:{selector}")
     return keys
 
 

@@ -213,6 +213,7 @@ CONTENT_SECURITY_POLICY = {
 ACCOUNT_INVITATION_DAYS = env.int("ACCOUNT_INVITATION_DAYS", default=30)
 ACCOUNT_ACTIVATION_FAILURE_LIMIT = env.int("ACCOUNT_ACTIVATION_FAILURE_LIMIT", default=5)
 ACCOUNT_ACTIVATION_COOLOFF_MINUTES = env.int("ACCOUNT_ACTIVATION_COOLOFF_MINUTES", default=60)
+ACCOUNT_THROTTLE_PREFIX = "acct"  # cache key prefix of the activation failure counters
 # Position kinds whose holders must use a second factor (TOTP or a backup code); staff too when set.
 TWO_FACTOR_REQUIRED_POSITIONS = env.list("TWO_FACTOR_REQUIRED_POSITIONS", default=["STANDING_COMMITTEE", "INSPECTION"])
 TWO_FACTOR_REQUIRED_FOR_STAFF = env.bool("TWO_FACTOR_REQUIRED_FOR_STAFF", default=True)
