@@ -134,3 +134,34 @@ def test_cell_page_shows_account_progress(client, cast, newcomer):
     client.force_login(cast.secretary.user)
     page = client.get(reverse("organizations:cell", args=[cast.tree.cell.pk])).content.decode()
     assert 'data-testid="acct-invited">1<' in page and 'data-testid="acct-activated">2<' in page
+
+
+def test_cell_page_query_count_does_not_grow_with_the_cell(client, cast, django_assert_max_num_queries):
+    client.force_login(cast.committee.user)
+    url = reverse("organizations:cell", args=[cast.tree.cell.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for i in range(8):
+        MemberFactory(cell=cast.tree.cell, full_name=f"Đảng Viên Thêm {i}")
+    _issue(cast)
+    with django_assert_max_num_queries(len(small)):
+        page = client.get(url).content.decode()
+    assert 'data-testid="acct-invited">8<' in page
+
+
+def test_admin_actions_lock_unlock_and_recover_are_audited(client, cast, newcomer):
+    from django.contrib.auth import get_user_model
+
+    admin_user = get_user_model().objects.create_superuser("quantri", "qt@example.vn", "matkhau-2026")
+    client.force_login(admin_user)
+    changelist = reverse("admin:auth_user_changelist")
+    target = cast.member.user
+    for action in ("lock_accounts", "unlock_accounts", "end_sessions", "reset_two_factor"):
+        resp = client.post(changelist, {"action": action, "_selected_action": [target.pk]})
+        assert resp.status_code == 302, action
+    kinds = set(AccountEvent.objects.filter(user=target, by=admin_user).values_list("kind", flat=True))
+    assert {"LOCKED", "UNLOCKED", "SESSIONS_ENDED", "OTP_RESET"} <= kinds
