@@ -195,3 +195,28 @@ def test_pages_carry_a_strict_content_security_policy(client, cast):
     resp = client.get(reverse("login"))
     policy = resp["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "'unsafe-inline'" not in policy and "object-src 'none'" in policy
+
+
+def test_a_position_given_during_a_session_requires_the_second_factor_at_once(client, cast, two_factor):
+    from organizations.models import PositionKind
+
+    client.force_login(cast.member.user)
+    assert client.get(reverse("accounts:my")).status_code == 200
+    org_services.position_assign(user=cast.member.user, organization=cast.tree.committee, kind=PositionKind.STANDING_COMMITTEE)
+    resp = client.get(reverse("accounts:my"))
+    assert resp.status_code == 302 and resp["Location"].startswith(reverse("accounts:otp_setup"))
+
+
+def test_a_session_without_the_accounts_stamps_is_ended(client, cast):
+    client.force_login(cast.member.user)
+    session = client.session
+    del session["acct_epoch"]
+    session.save()
+    assert client.get(reverse("accounts:my"))["Location"].startswith(LOGIN)
+
+
+def test_optional_second_factor_is_asked_once_enrolled(client, cast):
+    device = twofactor.pending_totp(cast.member.user)
+    twofactor.confirm(user=cast.member.user, device=device)
+    client.force_login(cast.member.user)
+    assert client.get(reverse("accounts:my"))["Location"].startswith(reverse("accounts:otp_verify"))
