@@ -17,6 +17,11 @@ $(VENV)/.installed: requirements.txt
 
 install: $(VENV)/.installed
 
+# `make run` is the development server: DEBUG on unless the caller says otherwise (the settings refuse
+# their development SECRET_KEY when DEBUG is off). Tests and the migrations check use a test-only key.
+run: export DEBUG ?= True
+test messages: export SECRET_KEY ?= tests-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz-TUSOI
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py setup_schedules

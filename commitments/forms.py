@@ -176,3 +176,25 @@ class ProgressForm(forms.ModelForm):
 
 
 ProgressFormSet = forms.modelformset_factory(CommitmentAction, form=ProgressForm, extra=0)
+
+
+class OnBehalfForm(forms.Form):
+    """Entry on the member's behalf: the signed paper must exist; a scan of it is optional."""
+
+    paper_signed = forms.BooleanField(
+        label=_("Đã có bản cam kết trên giấy do đảng viên ký (chi bộ lưu giữ)"),
+        required=False,
+    )
+    scan = forms.FileField(
+        label=_("Bản quét bản giấy (PDF, JPEG hoặc PNG, không bắt buộc)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Nội dung cần sửa"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Vui lòng ghi cần sửa nội dung gì.")},
+    )

@@ -111,6 +111,21 @@ class Commitment(models.Model):
         verbose_name=_("người trả lại"),
     )
 
+    # Entry on the member's behalf from the signed paper form (issue 11).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nhập hộ bởi"),
+    )
+    entered_at = models.DateTimeField(_("nhập hộ lúc"), null=True, blank=True)
+    paper_signed = models.BooleanField(_("có bản giấy đảng viên đã ký"), default=False)
+    paper_scan = models.FileField(_("bản quét bản giấy"), upload_to="ban-giay/cam-ket/%Y/", blank=True)
+    correction_request = models.TextField(_("đề nghị sửa của đảng viên"), blank=True)
+    correction_requested_at = models.DateTimeField(_("đề nghị sửa lúc"), null=True, blank=True)
+
     history = HistoricalRecords()
 
     class Meta:

@@ -285,6 +285,9 @@ def _completeness_query(*, org: Organization, cycle: CommitmentCycle, prefix_len
             acknowledged=Count("id", filter=Q(c__status=CommitmentStatus.ACKNOWLEDGED)),
             returned=Count("id", filter=Q(c__status=CommitmentStatus.RETURNED)),
             draft=Count("id", filter=Q(c__status=CommitmentStatus.DRAFT)),
+            # Accounts (issue 11), in the same query: activated, invited but not yet activated.
+            activated=Count("id", filter=Q(user__isnull=False) & ~Q(user__password__startswith="!")),
+            invited=Count("id", filter=Q(user__isnull=False, user__password__startswith="!")),
         )
     )
 
@@ -300,13 +303,15 @@ def completeness_children(*, org: Organization, cycle: CommitmentCycle) -> dict:
     by_prefix = {
         row["prefix"]: row for row in _completeness_query(org=org, cycle=cycle, prefix_len=len(org.path) + org.steplen)
     }
-    keys = ("members", "submitted", "on_time", "acknowledged", "returned", "draft")
+    keys = ("members", "submitted", "on_time", "acknowledged", "returned", "draft", "activated", "invited")
     rows, total = [], dict.fromkeys(keys, 0)
     for child in children:
         data = {k: by_prefix.get(child.path, {}).get(k, 0) for k in keys}
+        data["never"] = data["members"] - data["activated"] - data["invited"]
         for k in keys:
             total[k] += data[k]
         rows.append({"org": child, **data, "share": _ratio(data["on_time"], data["members"])})
+    total["never"] = total["members"] - total["activated"] - total["invited"]
     total["share"] = _ratio(total["on_time"], total["members"])
     total["submitted_share"] = _ratio(total["submitted"], total["members"])
     return {"rows": rows, "total": total}

@@ -254,3 +254,75 @@ def commitment_action_record_progress(*, action: CommitmentAction, progress: str
     action.full_clean()
     action.save()
     return action
+
+
+# --- entry on the member's behalf (issue 11) ----------------------------------------------------------
+
+MSG_PAPER_REQUIRED = gettext_lazy("Chỉ nhập hộ khi đã có bản giấy đảng viên ký: vui lòng đánh dấu ô này.")
+
+
+def may_enter_on_behalf(*, user, member: Member) -> bool:
+    """Only the secretary or deputy of the member's own cell (an open position there)."""
+    from organizations.selectors import may_enter_on_behalf as allowed
+
+    return allowed(user=user, member=member)
+
+
+@transaction.atomic
+def commitment_save_on_behalf(
+    *,
+    member: Member,
+    cycle: CommitmentCycle,
+    content: dict,
+    watched: Iterable = (),
+    actions: Iterable[ActionInput] = (),
+    submit: bool = False,
+    paper_signed: bool,
+    scan=None,
+    by,
+) -> Commitment:
+    """Nhập hộ bản cam kết — the cell secretary (or deputy) types the member's signed paper form.
+
+    Refused for a member of another cell; requires the signed paper; a scan must be PDF/JPEG/PNG by
+    content. The record keeps who entered it and when ("nhập hộ bởi … ngày …"), in its history too.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from core.uploads import scan_kind
+
+    if not may_enter_on_behalf(user=by, member=member):
+        raise PermissionDenied(_("Chỉ bí thư, phó bí thư chi bộ của đảng viên được nhập hộ."))
+    if not paper_signed:
+        raise ValidationError({"paper_signed": MSG_PAPER_REQUIRED})
+    if scan is not None:
+        try:
+            ext, _type = scan_kind(scan)
+        except ValidationError as exc:
+            raise ValidationError({"scan": exc.messages}) from exc
+    commitment = commitment_save(
+        member=member, cycle=cycle, content=content, watched=watched, actions=actions, submit=submit, by=by
+    )
+    commitment.entered_by = by
+    commitment.entered_at = timezone.now()
+    commitment.paper_signed = True
+    if scan is not None:
+        commitment.paper_scan.save(f"{commitment.year}-{member.pk}.{ext}", scan, save=False)
+    _save(commitment, by)
+    return commitment
+
+
+@transaction.atomic
+def commitment_correction_request(*, commitment: Commitment, text: str, by) -> Commitment:
+    """Đề nghị sửa — the member asks the secretary to correct what was entered on their behalf."""
+    from django.core.exceptions import PermissionDenied
+
+    commitment = _locked(commitment)
+    if commitment.member.user_id != by.pk or commitment.entered_by_id is None:
+        raise PermissionDenied
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Vui lòng ghi cần sửa nội dung gì.")})
+    commitment.correction_request = text
+    commitment.correction_requested_at = timezone.now()
+    _save(commitment, by)
+    return commitment

@@ -270,6 +270,7 @@ def cell_commitments(request: HttpRequest, cell_id: int) -> HttpResponse:
         "filters": [(key, labels[key], summary.counts.get(key, 0) if summary else 0) for key in FILTERS],
         "labels": labels,
         "can_act": selectors.can_act_on_cell(user=request.user, cell=cell),
+        "on_behalf_states": (NOT_STARTED, CommitmentStatus.DRAFT, CommitmentStatus.RETURNED),
         "years": selectors.cycle_years_for_org(org=cell),
         "ancestors": organization_ancestors(org=cell),
     }
@@ -336,3 +337,89 @@ def organization_exemplary(request: HttpRequest, org_id: int) -> HttpResponse:
     items = list(selectors.exemplary_for_org(org=org, year=cycle.year)) if cycle else []
     context = {"org": org, "cycle": cycle, "items": items, "ancestors": organization_ancestors(org=org)}
     return render(request, "commitments/exemplary.html", context)
+
+
+# --- entry on a member's behalf (issue 11) ------------------------------------------------------------
+
+
+@login_required
+def commitment_on_behalf(request: HttpRequest, member_id: int) -> HttpResponse:
+    """Nhập hộ: the cell secretary or deputy types a member's signed paper commitment."""
+    from organizations.selectors import member_get_for_user
+
+    from .forms import OnBehalfForm
+
+    member = member_get_for_user(user=request.user, pk=member_id)  # 404 outside scope
+    if not services.may_enter_on_behalf(user=request.user, member=member):
+        raise PermissionDenied
+    cycle = selectors.cycle_for_org(org=member.cell)
+    if cycle is None:
+        return render(request, "commitments/no_cycle.html", {"member": member, "upcoming": None})
+    commitment = selectors.commitment_for_member(member=member, year=cycle.year)
+    if commitment is not None and not commitment.is_editable:
+        return redirect("commitments:detail", pk=commitment.pk)
+    leader = bool(selectors.led_organizations(user=member.user)) if member.user else False
+    instance = commitment or Commitment(member=member, year=cycle.year, cycle=cycle)
+    submitting = request.POST.get("action") == "submit"
+    data = request.POST if request.method == "POST" else None
+    form = CommitmentForm(data, instance=instance, submitting=submitting, leader=leader)
+    formset = action_formset(data=data, commitment=instance, submitting=submitting)
+    paper_form = OnBehalfForm(data, request.FILES or None)
+    if request.method == "POST" and form.is_valid() and formset.is_valid() and paper_form.is_valid():
+        try:
+            saved = services.commitment_save_on_behalf(
+                member=member,
+                cycle=cycle,
+                content=form.content(),
+                watched=form.cleaned_data["watched_indicators"],
+                actions=formset.action_inputs(),
+                submit=submitting,
+                paper_signed=paper_form.cleaned_data["paper_signed"],
+                scan=paper_form.cleaned_data.get("scan") or None,
+                by=request.user,
+            )
+        except ValidationError as exc:
+            by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+            for name, errors in by_field.items():
+                target = paper_form if name in paper_form.fields else form
+                target.add_error(name if name in target.fields else None, errors)
+        else:
+            messages.success(request, _("Đã lưu bản cam kết nhập hộ đồng chí %(name)s.") % {"name": member})
+            return redirect("commitments:detail", pk=saved.pk)
+    if request.method == "POST":
+        messages.error(request, _("Chưa lưu được: vui lòng xem các ô được đánh dấu đỏ."))
+    context = {"member": member, "cycle": cycle, "form": form, "formset": formset, "paper_form": paper_form}
+    return render(request, "commitments/on_behalf.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def commitment_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scan of the signed paper, for those who may read the whole commitment."""
+    from django.http import FileResponse, Http404
+
+    access = selectors.commitment_get_for_user(user=request.user, pk=pk)
+    if not access.full or not access.commitment.paper_scan:
+        raise Http404
+    from core.uploads import scan_kind
+
+    scan = access.commitment.paper_scan
+    _ext, content_type = scan_kind(scan.open("rb"))
+    return FileResponse(scan.open("rb"), content_type=content_type)
+
+
+@login_required
+@require_POST
+def commitment_correction(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member asks the secretary to correct what was entered on their behalf."""
+    from .forms import CorrectionForm
+
+    access = selectors.commitment_get_for_user(user=request.user, pk=pk)
+    if not access.is_owner:
+        raise PermissionDenied
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        services.commitment_correction_request(commitment=access.commitment, text=form.cleaned_data["text"], by=request.user)
+        messages.success(request, _("Đã gửi đề nghị sửa cho chi bộ."))
+    else:
+        messages.error(request, " ".join(form.errors.get("text", [])))
+    return redirect("commitments:detail", pk=pk)

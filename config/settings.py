@@ -7,6 +7,8 @@ run in-process (eager). Production sets both, plus SECRET_KEY and DEBUG=False.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -15,8 +17,13 @@ if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=False)
-# docker-compose and production set SECRET_KEY; the default only serves `make run` and tests.
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-set-SECRET_KEY-in-production")
+# Production sets SECRET_KEY; the default serves only `make run` (DEBUG on) and pytest (which sets
+# PYTEST_VERSION, as django-debug-toolbar also detects). With DEBUG off anywhere else the default is
+# refused, so a forgotten key cannot reach production.
+INSECURE_SECRET_KEY = "insecure-dev-key-set-SECRET_KEY-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default=INSECURE_SECRET_KEY)
+if not DEBUG and SECRET_KEY == INSECURE_SECRET_KEY and not env.str("PYTEST_VERSION", default=""):
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (the built-in default is for development).")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -36,9 +43,14 @@ INSTALLED_APPS = [
     "treebeard",
     "simple_history",
     "core.thirdparty_apps.AxesVietnameseConfig",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "core.thirdparty_apps.CeleryBeatVietnameseConfig",
     "core.thirdparty_apps.CeleryResultsVietnameseConfig",
     "core",
+    "accounts",
     "organizations",
     "commitments",
     "reviews",
@@ -49,13 +61,16 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.AccountGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -94,7 +109,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Login name, party card number or email in one field; refuses members who left or locked accounts.
+    "accounts.backends.MemberAwareBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hours
@@ -164,8 +180,58 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tự soi <no-reply@tusoi.local>")
 
+# Transport security, all from the environment (production: see docker-compose.yml).
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp): scripts and styles from our own static files only; the few
+# <style> blocks of print pages carry the per-request nonce. No inline handlers, no style attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Accounts (issue 11): invitations, activation, two factors, idle expiry.
+ACCOUNT_INVITATION_DAYS = env.int("ACCOUNT_INVITATION_DAYS", default=30)
+ACCOUNT_ACTIVATION_FAILURE_LIMIT = env.int("ACCOUNT_ACTIVATION_FAILURE_LIMIT", default=5)
+ACCOUNT_ACTIVATION_COOLOFF_MINUTES = env.int("ACCOUNT_ACTIVATION_COOLOFF_MINUTES", default=60)
+ACCOUNT_THROTTLE_PREFIX = "acct"  # cache key prefix of the activation failure counters
+# Position kinds whose holders must use a second factor (TOTP or a backup code); staff too when set.
+TWO_FACTOR_REQUIRED_POSITIONS = env.list("TWO_FACTOR_REQUIRED_POSITIONS", default=["STANDING_COMMITTEE", "INSPECTION"])
+TWO_FACTOR_REQUIRED_FOR_STAFF = env.bool("TWO_FACTOR_REQUIRED_FOR_STAFF", default=True)
+OTP_TOTP_ISSUER = "Tự soi"
+# Idle session expiry in seconds: short for the roles with a second factor, a working day otherwise.
+SESSION_IDLE_SECONDS_TWO_FACTOR = env.int("SESSION_IDLE_SECONDS_TWO_FACTOR", default=30 * 60)
+SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=8 * 60 * 60)
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=24 * 60 * 60)
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+PAPER_SCAN_MAX_BYTES = env.int("PAPER_SCAN_MAX_BYTES", default=5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

@@ -27,3 +27,16 @@ def tree_changed() -> None:
     """The organisation tree was reorganised (merge, split, move, close)."""
     for listener in TREE_CHANGED:
         listener()
+
+
+AccessRevoked = Callable[[set[int]], None]
+ACCESS_REVOKED: list[AccessRevoked] = []
+
+
+def access_revoked(*, user_ids: Iterable[int]) -> None:
+    """These users lost access they had (a position closed): their open sessions must end."""
+    ids = {int(i) for i in user_ids if i is not None}
+    if not ids:
+        return
+    for listener in ACCESS_REVOKED:
+        listener(ids)

@@ -80,8 +80,9 @@ def job_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     for e in (job.report or {}).get("errors", []):
         writer.writerow([e["sheet"], e["line"], _("lỗi"), "", "", e["column"], e["message"]])
     labels = {"create": _("tạo mới"), "update": _("cập nhật"), "unchanged": _("không đổi")}
-    for sheet, line, action, key, name in (job.report or {}).get("rows", []):
-        writer.writerow([sheet, line, labels.get(action, action), key, name, "", ""])
+    for sheet, line, action, key, name, *rest in (job.report or {}).get("rows", []):
+        changes = "; ".join(f"{label}: {old} → {new}" for label, old, new in (rest[0] if rest else []))
+        writer.writerow([sheet, line, labels.get(action, action), key, name, changes, ""])
     return response
 
 

@@ -40,3 +40,11 @@ class PositionAdmin(SimpleHistoryAdmin):
     list_display = ["user", "kind", "organization", "valid_from", "valid_to"]
     list_filter = ["kind"]
     autocomplete_fields = ["user", "organization"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Closing (or narrowing) a position ends the sessions that relied on it.
+        if change and {"valid_to", "organization", "kind", "user"} & set(form.changed_data):
+            from core import events
+
+            events.access_revoked(user_ids={obj.user_id, form.initial.get("user")} - {None})

@@ -235,3 +235,25 @@ def member_counts_on(*, day: dt.date, within: Organization | None = None) -> dic
         for end in range(step, len(path) + 1, step):
             by_path[path[:end]] = by_path.get(path[:end], 0) + n
     return {pk: by_path.get(path, 0) for pk, path in orgs}
+
+
+# --- Appended by accounts (issue 11): who may enter a member's paper forms on their behalf ----------
+
+
+def is_cell_officer(*, user, cell_id: int | None) -> bool:
+    """The secretary or deputy secretary of this very cell (an open position there; one query)."""
+    if cell_id is None or not getattr(user, "is_authenticated", False):
+        return False
+    return Position.objects.filter(
+        positions_open_on(timezone.localdate()),
+        user=user,
+        organization_id=cell_id,
+        kind__in=(PositionKind.CELL_SECRETARY, PositionKind.CELL_DEPUTY),
+    ).exists()
+
+
+def may_enter_on_behalf(*, user, member: Member) -> bool:
+    """Nhập hộ: only an officer of the member's own cell, and never for themselves."""
+    if member.user_id is not None and member.user_id == getattr(user, "pk", None):
+        return False
+    return is_cell_officer(user=user, cell_id=member.cell_id)

@@ -107,3 +107,16 @@ def position_assign(
     _check(position)
     position.save()
     return position
+
+
+@transaction.atomic
+def position_close(*, position: Position, on: dt.date, by=None) -> Position:
+    """Kết thúc chức vụ — the scope shrinks at once, and the holder's open sessions end
+    (they were opened with the wider scope and, for committees, its second factor)."""
+    position = Position.objects.select_for_update().get(pk=position.pk)
+    position.valid_to = on
+    _check(position)
+    position._history_user = by
+    position.save(update_fields=["valid_to"])
+    events.access_revoked(user_ids={position.user_id})
+    return position

@@ -31,6 +31,7 @@ def cell_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "org": cell,
         "ancestors": selectors.organization_ancestors(org=cell),
         "members": members,
+        "officer": selectors.is_cell_officer(user=request.user, cell_id=cell.pk),
         "panels": panels.render_panels(panels.CELL_PANELS, request, cell),
     }
     return render(request, "organizations/cell_detail.html", context)

@@ -194,6 +194,17 @@ class MemberReview(models.Model):
         related_name="+",
         verbose_name=_("người quyết định"),
     )
+    # Entered on the member's behalf from the signed paper form (accounts, issue 11).
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nhập hộ bởi"),
+    )
+    entered_at = models.DateTimeField(_("nhập hộ lúc"), null=True, blank=True)
+    paper_signed = models.BooleanField(_("có bản giấy đảng viên đã ký"), default=False)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     history = HistoricalRecords()

@@ -107,11 +107,17 @@ def review_self_save(
     answers: dict[int, tuple[str, str]],
     submit: bool,
     user,
+    entered_by=None,
+    paper_signed: bool = False,
 ) -> MemberReview:
     """Save (and optionally submit) the member's written review; answers are {indicator_id: (answer, note)}.
 
     One version in the audit trail per save: the review row is written once, then its answers.
+    With `entered_by`, a cell officer types the member's signed paper form on their behalf (nhập hộ):
+    only the secretary or deputy of the member's own cell, and only with the signed paper.
     """
+    if entered_by is not None:
+        _check_on_behalf(member, entered_by, paper_signed)
     review = MemberReview.objects.select_for_update().filter(member=member, year=cycle.year).first()
     if review is None:
         if member.cell_id is None:
@@ -129,11 +135,24 @@ def review_self_save(
     if submit:
         review.status = ReviewStatus.SELF_SUBMITTED
         review.self_submitted_at = timezone.now()
+    if entered_by is not None:
+        review.entered_by, review.entered_at, review.paper_signed = entered_by, timezone.now(), True
     review.full_clean()
     review.save()
     _save_answers(review, answers, existing, user)
     _changed([review.cell_id], review.year)
     return review
+
+
+def _check_on_behalf(member: Member, by, paper_signed: bool) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from organizations.selectors import may_enter_on_behalf
+
+    if not may_enter_on_behalf(user=by, member=member):
+        raise PermissionDenied(_("Chỉ bí thư, phó bí thư chi bộ của đảng viên được nhập hộ."))
+    if not paper_signed:
+        raise ValidationError({"paper_signed": _("Chỉ nhập hộ khi đã có bản giấy đảng viên ký: vui lòng đánh dấu ô này.")})
 
 
 def _member_may_edit(review: MemberReview) -> bool:

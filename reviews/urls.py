@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import on_behalf, views
 
 app_name = "reviews"
 urlpatterns = [
@@ -9,5 +9,6 @@ urlpatterns = [
     path("quyet-dinh/<int:org_id>/", views.decisions, name="decisions"),
     path("ban/<int:pk>/", views.review_detail, name="detail"),
     path("ky-luat/<int:member_id>/", views.discipline, name="discipline"),
+    path("nhap-ho/<int:member_id>/", on_behalf.review_on_behalf, name="on_behalf"),
     path("khac-phuc/<int:pk>/xong/", views.remediation_done, name="remediation_done"),
 ]

@@ -25,9 +25,19 @@ from tests.factories import MemberFactory, UserFactory, make_org
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """django-axes needs a request in authenticate(); only the lockout tests turn it back on.
+    The activation throttle counts in the cache: each test gets its own key prefix.
     A fast hasher keeps the standing cast cheap (production keeps Django's default)."""
     settings.AXES_ENABLED = False
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The second factor is switched off like axes; tests/accounts turn it on (`two_factor` fixture)
+    # and verify a real TOTP device for the committee pages they reach.
+    settings.TWO_FACTOR_REQUIRED_POSITIONS = []
+    settings.TWO_FACTOR_REQUIRED_FOR_STAFF = False
+    # Activation throttle counters live in the cache (Redis, shared with the Celery broker: never
+    # flush it); a fresh key prefix per test starts them at zero.
+    import uuid
+
+    settings.ACCOUNT_THROTTLE_PREFIX = f"acct-test-{uuid.uuid4().hex}"
 
 
 @pytest.fixture(autouse=True)

@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import nfc
 from organizations.models import Organization, OrgKind
 
 from ..columns import MEMBER_COLUMNS, ORG_COLUMNS, ORG_SHEET, Column, fold, header_map
@@ -227,9 +228,22 @@ class Planner:
                 % {"card": member_row.card},
             )
             return False
+        if _another_person(found, member_row.values):
+            self.plan.error(
+                sheet,
+                line,
+                "Số thẻ đảng viên",
+                _(
+                    "Số thẻ %(card)s đã cấp cho đồng chí %(name)s, sinh ngày %(dob)s: khác cả họ tên và ngày sinh "
+                    "trên dòng này. Kiểm tra lại số thẻ."
+                )
+                % {"card": member_row.card, "name": found["full_name"], "dob": found["date_of_birth"].strftime("%d/%m/%Y")},
+            )
+            return False
         member_row.member_id = found["id"]
         changed = tuple(k for k, v in member_row.values.items() if found[k] != v)
         member_row.changed = changed
+        member_row.old = {k: found[k] for k in changed}
         member_row.action = UPDATE if changed else UNCHANGED
         return True
 
@@ -362,6 +376,14 @@ class Planner:
         for header in missing:
             self.plan.error(sheet.name, 1, header, _("Thiếu cột “%(column)s”.") % {"column": header})
         return not missing
+
+
+def _another_person(found: dict, values: dict) -> bool:
+    """The card belongs to someone else: both the name and the date of birth differ."""
+    if "full_name" not in values or "date_of_birth" not in values:
+        return False
+    same_name = nfc(found["full_name"]).casefold() == nfc(values["full_name"]).casefold()
+    return not same_name and found["date_of_birth"] != values["date_of_birth"]
 
 
 def plan_file(*, file_name: str, content: bytes, scope: ImportScope, progress: Progress | None = None) -> Plan:

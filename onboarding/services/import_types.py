@@ -68,6 +68,7 @@ class MemberRow:
     action: str = CREATE
     member_id: int | None = None
     changed: tuple[str, ...] = ()
+    old: dict = field(default_factory=dict)  # previous values of `changed`, shown in the dry run
     position: tuple[str, OrgRef, str] | None = None  # (kind, organisation, username)
 
 
@@ -103,5 +104,25 @@ class Plan:
     def report(self) -> dict:
         """Compact JSON: every row's action and every error (rows as lists to keep 100k rows small)."""
         rows = [[ORG_SHEET, r.line, r.action, r.code, r.name] for r in self.org_rows]
-        rows += [[MEMBER_SHEET, r.line, r.action, r.card, r.values.get("full_name", "")] for r in self.member_rows]
+        rows += [
+            [MEMBER_SHEET, r.line, r.action, r.card, r.values.get("full_name", ""), _changes(r)] for r in self.member_rows
+        ]
         return {"rows": rows, "errors": self.errors}
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def _changes(row: MemberRow) -> list[list[str]]:
+    """[label, old, new] for every changed field of an update (empty otherwise)."""
+    from organizations.models import Member
+
+    return [
+        [str(Member._meta.get_field(k).verbose_name), _shown(row.old.get(k)), _shown(row.values.get(k))]
+        for k in row.changed
+    ]

@@ -28,19 +28,29 @@ def browser():
         browser.close()
 
 
+def watch_csp(page) -> list[str]:
+    """Collect Content-Security-Policy violations Chromium reports on the console."""
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    return violations
+
+
 @pytest.fixture
 def page(browser):
+    """Every journey also checks that the pages it saw satisfy the Content-Security-Policy."""
     context = browser.new_context(locale="vi-VN", viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15_000)
+    violations = watch_csp(page)
     yield page
     context.close()
+    assert violations == [], f"Content-Security-Policy violations: {violations}"
 
 
 def login(page, live_server, username: str, password: str = "matkhau-2026") -> None:
     """Log in through the real Vietnamese form."""
     page.goto(f"{live_server.url}/dang-nhap/")
-    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Tên đăng nhập").fill(username)  # "…, số thẻ đảng viên hoặc email"
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state("networkidle")
