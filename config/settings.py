@@ -16,7 +16,9 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+# The embedded mode (no DATABASE_URL: SQLite, in-process tasks) exists only for development, so it
+# defaults to DEBUG on; any deployment names its database and gets DEBUG off unless it says otherwise.
+DEBUG = env.bool("DEBUG", default=not env.str("DATABASE_URL", default=""))
 # Production sets SECRET_KEY; the default serves only `make run` (DEBUG on) and pytest (which sets
 # PYTEST_VERSION, as django-debug-toolbar also detects). With DEBUG off anywhere else the default is
 # refused, so a forgotten key cannot reach production.
