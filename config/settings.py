@@ -193,6 +193,7 @@ JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5)
 JOB_HEARTBEAT_STALE_SECONDS = env.float("JOB_HEARTBEAT_STALE_SECONDS", default=20)
 ROLLUPS_SWEEP_GRACE_SECONDS = env.float("ROLLUPS_SWEEP_GRACE_SECONDS", default=20)
 OUTBOX_MAX_AGE_SECONDS = env.int("OUTBOX_MAX_AGE_SECONDS", default=300)  # /healthz turns 503 past this
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))  # the smoke collects into a temp folder
 
 # Request logs: one JSON line per request with a request id (X-Request-ID in and out).
 MIDDLEWARE.insert(0, "core.middleware.RequestLogMiddleware")
