@@ -90,13 +90,14 @@ def jobs_recover() -> dict:
             )
             if not claimed:
                 continue
+            silent_since = hb.beat_at
             hb.refresh_from_db()
             recoverer = RECOVERERS.get(hb.kind)
             if recoverer is None:
                 log.error("no recoverer for heartbeat kind %s; dropping %s", hb.kind, hb)
                 hb.delete()
                 continue
-            log.warning("recovering %s (silent since %s, recovery %s)", hb, hb.beat_at, hb.recoveries)
+            log.warning("recovering %s (silent since %s, recovery %s)", hb, silent_since, hb.recoveries)
             recoverer(hb)
             recovered += 1
     result: dict = {"recovered": recovered}
