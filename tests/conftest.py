@@ -121,3 +121,6 @@ def _relay_thread():
     finally:
         stop.set()
         thread.join(10)
+
+
+from tests.rollups.conftest import cycles, populated, years  # noqa: E402, F401 - also used outside tests/rollups

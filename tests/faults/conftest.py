@@ -174,6 +174,3 @@ def proxy():
         yield p
     finally:
         p.stop()
-
-
-from tests.rollups.conftest import cycles, populated, years  # noqa: E402, F401 - the roll-up test data
