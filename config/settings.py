@@ -187,6 +187,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TASK_REJECT_ON_WORKER_LOST = True  # tasks here are idempotent (see each tasks.py)
+# Reminders for a whole province take minutes (≈ 7 min per 100k members); every message is claimed
+# once (notifications/claims.py), so a redelivery after the visibility timeout sends nothing twice.
+CELERY_TASK_ANNOTATIONS = {"notifications.send_reminders": {"time_limit": 3600, "soft_time_limit": 3540}}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5)

@@ -107,8 +107,9 @@ def outbox_relay_once(*, limit: int = 500) -> int:
             except Exception as exc:  # noqa: BLE001 - broker down or unreachable: retry on the next round
                 log.warning("outbox: publishing %s events of %s failed: %s", len(ids), name, exc)
                 break
+            settled = topic.settle_on_publish or _eager()  # in-process tasks have run when publish returns
             OutboxEvent.objects.filter(pk__in=ids).update(
-                published_at=started, attempts=F("attempts") + 1, settled_at=started if topic.settle_on_publish else None
+                published_at=started, attempts=F("attempts") + 1, settled_at=started if settled else None
             )
             published += len(ids)
     return published
