@@ -12,6 +12,7 @@ With no broker (embedded default, tasks run in-process) the events are relayed r
 from __future__ import annotations
 
 import contextvars
+import json
 import logging
 import threading
 import time
@@ -37,6 +38,11 @@ class Topic:
 
 
 TOPICS: dict[str, Topic] = {}
+_INSERT_AND_NOTIFY = f"""
+WITH e AS (
+    INSERT INTO core_outboxevent (topic, payload, created_at, attempts) VALUES (%s, %s::jsonb, now(), 0)
+    RETURNING id, created_at
+) SELECT e.id, e.created_at FROM e, pg_notify('{CHANNEL}', '') AS n"""
 
 # Topics recorded during the current request (read by core.middleware.OutboxNoticeMiddleware).
 recorded_topics: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("outbox_topics", default=frozenset())
@@ -50,11 +56,15 @@ def _eager() -> bool:
 
 def outbox_record(*, topic: str, payload: dict) -> OutboxEvent:
     """Record work for the broker inside the caller's transaction; relayed once it commits."""
-    event = OutboxEvent.objects.create(topic=topic, payload=payload)
     recorded_topics.set(recorded_topics.get() | {topic})
     if connection.vendor == "postgresql":
+        # One round trip: the row and the NOTIFY (delivered to the relay at commit, dropped on rollback).
         with connection.cursor() as cursor:
-            cursor.execute(f"NOTIFY {CHANNEL}")  # delivered to the relay at commit, dropped on rollback
+            cursor.execute(_INSERT_AND_NOTIFY, [topic, json.dumps(payload)])
+            pk, created_at = cursor.fetchone()
+        event = OutboxEvent(pk=pk, topic=topic, payload=payload, created_at=created_at, attempts=0)
+    else:
+        event = OutboxEvent.objects.create(topic=topic, payload=payload)
     if _eager():
         transaction.on_commit(outbox_relay_once)
     return event
