@@ -11,6 +11,7 @@ With no broker (embedded default, tasks run in-process) the events are relayed r
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import json
 import logging
@@ -19,7 +20,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import F, Min
 from django.utils import timezone
 
@@ -151,13 +152,18 @@ def outbox_relay_forever(*, stop: threading.Event | None = None, poll: float = 1
             try:
                 backlog_left = _relay_round()
                 backoff = 0.0 if not backlog_left else min(5.0, backoff + 0.5)
-            except Exception:  # noqa: BLE001 - database hiccup: log and keep relaying
+            except Exception:  # noqa: BLE001 - database hiccup: log, reconnect on the next round
                 log.exception("outbox relay round failed")
+                close_old_connections()
                 backoff = min(5.0, backoff + 1.0)
             if backoff:
                 stop.wait(backoff)
-            else:
+                continue
+            try:
                 _wait(listener, poll, stop)
+            except Exception:  # noqa: BLE001 - the LISTEN connection dropped: poll until it is back
+                log.warning("outbox relay: LISTEN connection lost; reconnecting", exc_info=True)
+                listener = _reconnect(listener)
     finally:
         if listener is not None:
             listener.close()
@@ -183,6 +189,16 @@ def _listener():
     conn = psycopg.connect(**params, autocommit=True)
     conn.execute(f"LISTEN {CHANNEL}")
     return conn
+
+
+def _reconnect(listener):
+    if listener is not None:
+        with contextlib.suppress(Exception):
+            listener.close()
+    try:
+        return _listener()
+    except Exception:  # noqa: BLE001 - database down: plain polling until the next failure
+        return None
 
 
 def _wait(listener, poll: float, stop: threading.Event) -> None:
