@@ -23,6 +23,19 @@ from organizations.models import OrgKind, PositionKind
 from tests.factories import MemberFactory, UserFactory, make_org
 
 
+def _own_celery_queue() -> None:
+    """One Celery queue per test process: parallel suites (xdist workers, other checkouts) share Redis,
+    and a worker thread must never take a task written into another process's test database."""
+    import os
+
+    from config.celery import app
+
+    app.conf.task_default_queue = f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+
+
+_own_celery_queue()
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
     """django-axes needs a request in authenticate(); only the lockout tests turn it back on.
