@@ -178,6 +178,7 @@ def test_broker_unreachable_save_answers_at_once_and_rollups_catch_up(cast, stac
         app.conf.broker_url = old_broker
     assert resp.status_code == 302, resp.content.decode()[:500]
     assert elapsed < 1.0, f"the save took {elapsed:.2f} s"
+    print(f"grid save with the broker unreachable: {elapsed * 1000:.0f} ms")
     assert MemberReview.objects.filter(member__in=members, year=year, proposed_grade="GOOD").count() == len(members)
     page = client.get(resp.url).content.decode()
     assert "Số liệu tổng hợp sẽ được cập nhật trong giây lát." in page
@@ -193,5 +194,7 @@ def test_broker_unreachable_save_answers_at_once_and_rollups_catch_up(cast, stac
     assert health["outbox"]["pending"] >= 1 and health["outbox"]["oldest_seconds"] >= 3
 
     proxy.start()  # the broker is back
+    back = time.monotonic()
     wait_until(lambda: rollups_clean([year]), RECOVERY_SECONDS, "roll-ups caught up", stack, every=1)
+    print(f"roll-ups caught up {time.monotonic() - back:.1f} s after the broker came back")
     wait_until(lambda: not OutboxEvent.objects.filter(published_at__isnull=True).exists(), 30, "outbox drained", stack)
