@@ -6,8 +6,13 @@ PORT ?= 8000
 # The test suite always runs against real PostgreSQL and Redis (this machine's services).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tusoi
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# Production smoke and backup/restore round trip: databases they may drop and create.
+SMOKE_DATABASE_URL ?= $(TEST_DATABASE_URL)_smoke
+SMOKE_REDIS_URL ?= $(TEST_REDIS_URL)
+SMOKE_PORT ?= 8130
+BACKUP_DATABASE_URL ?= $(TEST_DATABASE_URL)_backup
 
-.PHONY: install run test lint bench messages
+.PHONY: install run test lint bench messages smoke backup-check
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -44,7 +49,18 @@ lint: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
+	@# The whole suite (no PYTEST_ARGS) also runs the production smoke and the backup round trip.
+	@if [ -z "$(PYTEST_ARGS)" ] || [ -n "$(WITH_SMOKE)" ]; then $(MAKE) --no-print-directory smoke backup-check; fi
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# What the Docker image does (scripts/entrypoint.sh), without Docker: gunicorn, worker, beat, relay + Chromium.
+smoke: install
+	SMOKE_DATABASE_URL=$(SMOKE_DATABASE_URL) SMOKE_REDIS_URL=$(SMOKE_REDIS_URL) SMOKE_PORT=$(SMOKE_PORT) \
+		VENV=$(abspath $(VENV)) scripts/prod_smoke.sh
+
+# pg_dump -Fc → pg_restore into a new database → verify_rollups (README "Operating").
+backup-check: install
+	BACKUP_DATABASE_URL=$(BACKUP_DATABASE_URL) VENV=$(abspath $(VENV)) scripts/backup_restore_check.sh
 
 # English catalogue: extract, fill from the glossaries (Vietnamese msgid -> English), compile.
 messages: install

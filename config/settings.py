@@ -242,3 +242,59 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 FORMAT_MODULE_PATH = ["core.formats"]
+
+# --- Operations: broker timeouts, self-healing jobs, outbox, request logs, metrics (issue 15) ---
+# A killed worker's unacknowledged message comes back after the visibility timeout (Redis); it is
+# kept just above the hard task time limit so a task that still runs is not delivered twice.
+# Long jobs beat (core.heartbeat) and the recovery job resumes silent ones within a minute.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=540)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 60,
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_TASK_REJECT_ON_WORKER_LOST = True  # tasks here are idempotent (see each tasks.py)
+# Reminders for a whole province take minutes (≈ 7 min per 100k members); every message is claimed
+# once (notifications/claims.py), so a redelivery after the visibility timeout sends nothing twice.
+CELERY_TASK_ANNOTATIONS = {"notifications.send_reminders": {"time_limit": 3600, "soft_time_limit": 3540}}
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5)
+JOB_HEARTBEAT_STALE_SECONDS = env.float("JOB_HEARTBEAT_STALE_SECONDS", default=20)
+ROLLUPS_SWEEP_GRACE_SECONDS = env.float("ROLLUPS_SWEEP_GRACE_SECONDS", default=20)
+OUTBOX_MAX_AGE_SECONDS = env.int("OUTBOX_MAX_AGE_SECONDS", default=300)  # /healthz turns 503 past this
+STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(STATIC_ROOT)))  # the smoke collects into a temp folder
+
+# Request logs: one JSON line per request with a request id (X-Request-ID in and out).
+MIDDLEWARE.insert(0, "core.middleware.RequestLogMiddleware")
+MIDDLEWARE.insert(MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+                  "core.middleware.OutboxNoticeMiddleware")
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env.str("LOG_FORMAT", default="json"),
+        }
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {"tusoi.request": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO"), "propagate": True}},
+}
+
+# Prometheus metrics at /metrics: only for METRICS_TOKEN (Authorization: Bearer) or internal networks.
+INSTALLED_APPS.append("django_prometheus")
+MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+# --- end of the operations block ---

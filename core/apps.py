@@ -15,3 +15,13 @@ class CoreConfig(AppConfig):
             if hook not in SEED_HOOKS:
                 SEED_HOOKS.append(hook)
 
+        from .schedules import SCHEDULES, ScheduleSpec
+
+        recover = ScheduleSpec(
+            name="Vận hành: khôi phục công việc bị gián đoạn (20 giây một lần)",
+            task="core.recover",
+            every_seconds=20,
+            description="Resume or fail jobs whose heartbeat stopped, re-queue roll-ups that never ran, relay the outbox.",
+        )
+        if recover not in SCHEDULES:
+            SCHEDULES.append(recover)

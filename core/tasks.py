@@ -11,3 +11,15 @@ def worker_ping(token: str) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return f"pong:{token}"
+
+
+@shared_task(name="core.recover", ignore_result=True, acks_late=True)
+def core_recover() -> dict:
+    """Every 20 s: resume or fail jobs whose heartbeat stopped, run the sweeps, relay the outbox backlog."""
+    from .heartbeat import jobs_recover
+    from .outbox import outbox_prune, outbox_relay_once
+
+    result = jobs_recover()
+    result["relayed"] = outbox_relay_once()
+    result["pruned"] = outbox_prune()
+    return result

@@ -44,10 +44,43 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # noqa: BLE001 - report any failure as unhealthy
         checks["database"] = f"error: {exc.__class__.__name__}"
     checks["broker"] = _broker_status()
+    outbox = None
+    if checks["database"] == "ok":
+        from .outbox import outbox_backlog
+
+        outbox = outbox_backlog()
+        too_old = outbox["oldest_seconds"] > settings.OUTBOX_MAX_AGE_SECONDS
+        checks["outbox"] = f"error: backlog {outbox['oldest_seconds']:.0f} s old" if too_old else "ok"
     if request.GET.get("worker"):
         checks["worker"] = _worker_status()
     healthy = all(v == "ok" for v in checks.values())
-    return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "error", "checks": checks}
+    if outbox is not None:
+        body["outbox"] = outbox  # {"pending": n, "oldest_seconds": s}: the relay's backlog
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics (django-prometheus), for the internal token or an internal network only."""
+    import ipaddress
+
+    from django.http import Http404
+    from django_prometheus.exports import ExportToDjangoView
+
+    token = settings.METRICS_TOKEN
+    authorised = bool(token) and request.headers.get("Authorization", "") == f"Bearer {token}"
+    if not authorised:
+        try:
+            addr = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+            authorised = any(addr in ipaddress.ip_network(n, strict=False) for n in settings.METRICS_ALLOWED_NETWORKS)
+        except ValueError:
+            authorised = False
+    if not authorised:
+        raise Http404
+    from .metrics import update_gauges
+
+    update_gauges()
+    return ExportToDjangoView(request)
 
 
 def _broker_status() -> str:

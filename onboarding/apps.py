@@ -14,5 +14,10 @@ class OnboardingConfig(AppConfig):
         from .panels import lineage_panel
 
         NAV_HOOKS.append(nav_link)
+        from core.heartbeat import RECOVERERS
+
+        from .recovery import import_job_recover
+
+        RECOVERERS["onboarding.import"] = import_job_recover
         panels.ORGANIZATION_PANELS.append(lineage_panel)
         panels.CELL_PANELS.append(lineage_panel)

@@ -20,6 +20,19 @@ class RollupsConfig(AppConfig):
             events.CELLS_CHANGED.append(listeners.on_cells_changed)
         if listeners.on_tree_changed not in events.TREE_CHANGED:
             events.TREE_CHANGED.append(listeners.on_tree_changed)
+        from core.heartbeat import RECOVERERS, SWEEPS
+        from core.outbox import TOPICS, Topic
+
+        from .sweeps import recover_rebuild, sweep_dirty_cells
+
+        TOPICS[listeners.CELLS_CHANGED] = Topic(
+            publish=listeners.publish_cells_changed,
+            settle_on_publish=False,  # settled by sweep_dirty_cells once the refresh has run
+            notice=_("Số liệu tổng hợp sẽ được cập nhật trong giây lát."),
+        )
+        RECOVERERS["rollups.rebuild"] = recover_rebuild
+        if sweep_dirty_cells not in SWEEPS:
+            SWEEPS.append(sweep_dirty_cells)
         nightly = ScheduleSpec(
             name="Tổng hợp: tính lại toàn bộ số liệu (hằng đêm)",
             task="rollups.rebuild",

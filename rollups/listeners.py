@@ -1,46 +1,38 @@
-"""Domain-event listeners: queue the roll-up work once the writer's transaction commits.
+"""Domain-event listeners: record the roll-up work in the outbox, inside the writer's transaction.
 
-Events of one transaction are coalesced: a service that touches forty cells in one transaction
-queues one refresh per year, not forty. A rolled-back transaction may leave its cell ids pending;
-they ride along with the next flush, which is harmless because a refresh recomputes from source.
+The relay (core.outbox) publishes the events once the transaction has committed and the broker
+answers, coalescing them: every "cells changed" event waiting for a year becomes one refresh of
+the union of their cells. A rolled-back write leaves no event. `rollups.sweeps` re-arms events
+whose refresh never ran (cells whose roll-up rows are older than the event's publication).
 """
 
 from __future__ import annotations
 
-import threading
+from core.outbox import enqueue_task, outbox_record
 
-from django.db import transaction
-
-_pending = threading.local()
-
-
-def _enqueue_refresh(cell_ids: list[int], year: int) -> None:
-    from .tasks import rollups_refresh_cells
-
-    rollups_refresh_cells.delay(cell_ids=cell_ids, year=year)
-
-
-def _enqueue_rebuild() -> None:
-    from .tasks import rollups_rebuild
-
-    rollups_rebuild.delay()
-
-
-def _flush() -> None:
-    by_year = getattr(_pending, "by_year", None)
-    _pending.by_year = {}
-    for year, ids in sorted((by_year or {}).items()):
-        _enqueue_refresh(sorted(ids), year)
+CELLS_CHANGED = "rollups.cells_changed"
 
 
 def on_cells_changed(cell_ids: set[int], year: int) -> None:
     """A review, commitment or member of these cells changed: refresh them and their ancestors."""
-    if not hasattr(_pending, "by_year"):
-        _pending.by_year = {}
-    _pending.by_year.setdefault(int(year), set()).update(int(i) for i in cell_ids)
-    transaction.on_commit(_flush)  # the first callback to run flushes; the others find nothing
+    outbox_record(topic=CELLS_CHANGED, payload={"year": int(year), "cell_ids": sorted(int(i) for i in cell_ids)})
 
 
 def on_tree_changed() -> None:
     """A reorganisation moves whole subtrees: rebuild rather than patch."""
-    transaction.on_commit(_enqueue_rebuild)
+    from .tasks import rollups_rebuild
+
+    enqueue_task(rollups_rebuild)
+
+
+def publish_cells_changed(events) -> None:
+    """Relay handler: one refresh per year for the union of the events' cells."""
+    from core.outbox import publish_options
+
+    from .tasks import rollups_refresh_cells
+
+    by_year: dict[int, set[int]] = {}
+    for event in events:
+        by_year.setdefault(int(event.payload["year"]), set()).update(int(i) for i in event.payload["cell_ids"])
+    for year, ids in sorted(by_year.items()):
+        rollups_refresh_cells.apply_async(kwargs={"cell_ids": sorted(ids), "year": year}, **publish_options())

@@ -6,16 +6,26 @@ from django.db import OperationalError
 from . import services
 
 
-# Idempotent, so a retry after a lost connection or a lock timeout is always safe.
+# Idempotent, so a retry after a lost connection or a lock timeout, or a redelivery after a killed worker (acks_late + reject_on_worker_lost) is safe too.
 @shared_task(
-    name="rollups.refresh_cells", acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+    name="rollups.refresh_cells",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=5,
 )
 def rollups_refresh_cells(*, cell_ids: list[int], year: int) -> int:
     """Recompute these cells' rows from source, then their ancestors from children."""
     return services.rollups_refresh(org_ids=cell_ids, year=year)
 
 
-@shared_task(name="rollups.rebuild", acks_late=True, autoretry_for=(OperationalError,), max_retries=2)
+@shared_task(
+    name="rollups.rebuild", acks_late=True, reject_on_worker_lost=True, autoretry_for=(OperationalError,), max_retries=2
+)
 def rollups_rebuild(*, year: int | None = None) -> dict:
     """Nightly (and after a reorganisation): recompute every row from the source rows."""
-    return {str(y): n for y, n in services.rollups_rebuild(year=year).items()}
+    from core.heartbeat import heartbeat
+
+    with heartbeat(kind="rollups.rebuild", key="all" if year is None else year):
+        return {str(y): n for y, n in services.rollups_rebuild(year=year).items()}

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from types import SimpleNamespace
 
@@ -20,6 +21,19 @@ import pytest
 from organizations import services
 from organizations.models import OrgKind, PositionKind
 from tests.factories import MemberFactory, UserFactory, make_org
+
+
+def _own_celery_queue() -> None:
+    """One Celery queue per test process: parallel suites (xdist workers, other checkouts) share Redis,
+    and a worker thread must never take a task written into another process's test database."""
+    import os
+
+    from config.celery import app
+
+    app.conf.task_default_queue = f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+
+
+_own_celery_queue()
 
 
 @pytest.fixture(autouse=True)
@@ -111,5 +125,25 @@ def celery_worker_thread(transactional_db, settings):
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "make test sets REDIS_URL"
     app.conf.task_always_eager = False
     app.loader.import_default_modules()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker, _relay_thread():
         yield worker
+
+
+@contextlib.contextmanager
+def _relay_thread():
+    """The outbox relay (what `manage.py outbox_relay` runs) in a thread: writes reach the worker."""
+    import threading
+
+    from core.outbox import outbox_relay_forever
+
+    stop = threading.Event()
+    thread = threading.Thread(target=outbox_relay_forever, kwargs={"stop": stop, "poll": 0.2}, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(10)
+
+
+from tests.rollups.conftest import cycles, populated, years  # noqa: E402, F401 - also used outside tests/rollups

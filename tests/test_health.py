@@ -8,7 +8,76 @@ from core.tasks import worker_ping
 def test_healthz_ok(client):
     resp = client.get(reverse("healthz"))
     assert resp.status_code == 200
-    assert resp.json() == {"status": "ok", "checks": {"database": "ok", "broker": "ok"}}
+    assert resp.json() == {
+        "status": "ok",
+        "checks": {"database": "ok", "broker": "ok", "outbox": "ok"},
+        "outbox": {"pending": 0, "oldest_seconds": 0},
+    }
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_relay_backlog_age(client, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from core.models import OutboxEvent
+
+    event = OutboxEvent.objects.create(topic="task", payload={})
+    OutboxEvent.objects.filter(pk=event.pk).update(created_at=timezone.now() - dt.timedelta(seconds=90))
+    body = client.get(reverse("healthz")).json()
+    assert body["outbox"]["pending"] == 1 and 89 <= body["outbox"]["oldest_seconds"] < 120
+    assert body["checks"]["outbox"] == "ok"
+    settings.OUTBOX_MAX_AGE_SECONDS = 60
+    resp = client.get(reverse("healthz"))
+    assert resp.status_code == 503 and resp.json()["checks"]["outbox"].startswith("error: backlog")
+
+
+@pytest.mark.django_db
+def test_metrics_only_for_the_token_or_an_internal_network(client, settings):
+    settings.METRICS_ALLOWED_NETWORKS = ["10.9.0.0/16"]
+    settings.METRICS_TOKEN = "s3cret-token"
+    assert client.get("/metrics").status_code == 404
+    assert client.get("/metrics", headers={"Authorization": "Bearer wrong"}).status_code == 404
+    resp = client.get("/metrics", headers={"Authorization": "Bearer s3cret-token"})
+    assert resp.status_code == 200
+    assert b"django_http_requests_before_middlewares_total" in resp.content
+    assert b"tusoi_outbox_pending" in resp.content
+    settings.METRICS_TOKEN = ""
+    assert client.get("/metrics", REMOTE_ADDR="10.9.3.4").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="192.0.2.1").status_code == 404
+
+
+@pytest.mark.django_db
+def test_every_response_carries_a_request_id_and_is_logged(client, caplog):
+    import logging
+
+    with caplog.at_level(logging.INFO, logger="tusoi.request"):
+        resp = client.get(reverse("healthz"), headers={"X-Request-ID": "proxy-abc-12345"})
+        other = client.get(reverse("healthz"))
+    assert resp["X-Request-ID"] == "proxy-abc-12345"
+    assert len(other["X-Request-ID"]) == 32
+    records = [r for r in caplog.records if r.name == "tusoi.request"]
+    assert [(r.request_id, r.status, r.path) for r in records] == [
+        ("proxy-abc-12345", 200, "/healthz"),
+        (other["X-Request-ID"], 200, "/healthz"),
+    ]
+
+
+def test_json_log_lines_carry_the_request_id():
+    import json
+    import logging
+
+    from core.logs import JsonFormatter, RequestIdFilter, request_id_var
+
+    record = logging.LogRecord("x", logging.INFO, __file__, 1, "hello %s", ("world",), None)
+    token = request_id_var.set("rid-123")
+    try:
+        RequestIdFilter().filter(record)
+    finally:
+        request_id_var.reset(token)
+    line = json.loads(JsonFormatter().format(record))
+    assert line["request_id"] == "rid-123" and line["message"] == "hello world" and line["level"] == "INFO"
 
 
 @pytest.mark.django_db

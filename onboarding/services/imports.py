@@ -37,9 +37,11 @@ def import_job_create(*, user, file_name: str, content: bytes, queue: bool = Tru
     job.full_clean(exclude=["content"])
     job.save()
     if queue:
+        from core.outbox import enqueue_task
+
         from ..tasks import import_job_validate_task
 
-        transaction.on_commit(lambda: import_job_validate_task.delay(job.pk))
+        enqueue_task(import_job_validate_task, args=[job.pk])  # published by the outbox relay
     return job
 
 
@@ -95,9 +97,11 @@ def import_job_request_apply(*, job: ImportJob, user, queue: bool = True) -> Imp
         if not _claim(job.pk, ImportStatus.VALIDATED, ImportStatus.APPLY_QUEUED):
             raise ValidationError(_("Tệp này đang được ghi hoặc đã ghi xong."))
         if queue:
+            from core.outbox import enqueue_task
+
             from ..tasks import import_job_apply_task
 
-            transaction.on_commit(lambda: import_job_apply_task.delay(job.pk))
+            enqueue_task(import_job_apply_task, args=[job.pk])  # published by the outbox relay
     job.refresh_from_db(fields=["status"])
     return job
 

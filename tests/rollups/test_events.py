@@ -7,56 +7,78 @@ import time
 import pytest
 from django.db import transaction
 
-from core import events
+from core import events, outbox
+from core.models import OutboxEvent
 from core.schedules import SCHEDULES
 from reviews.models import MemberReview
 from rollups import listeners, services, tasks
 from rollups.models import OrgRollup
 
 
-@pytest.fixture(autouse=True)
-def _no_pending_events(monkeypatch):
-    monkeypatch.setattr(listeners._pending, "by_year", {}, raising=False)
+def _relayed(monkeypatch):
+    """Run the outbox relay with the publish captured: [(task name, kwargs)]."""
+    calls = []
+    monkeypatch.setattr(tasks.rollups_refresh_cells, "apply_async", lambda kwargs, **_kw: calls.append(kwargs))
+    monkeypatch.setattr(tasks.rollups_rebuild, "apply_async", lambda args=(), kwargs=None, **_kw: calls.append(kwargs))
+    outbox.outbox_relay_once()
+    return calls
 
 
 def test_listeners_and_schedule_are_registered():
     assert listeners.on_cells_changed in events.CELLS_CHANGED
     assert listeners.on_tree_changed in events.TREE_CHANGED
     assert any(spec.task == "rollups.rebuild" for spec in SCHEDULES)
+    assert any(spec.task == "core.recover" and spec.every_seconds <= 30 for spec in SCHEDULES)
 
 
 @pytest.mark.django_db
-def test_cells_changed_queues_a_refresh_only_on_commit(django_capture_on_commit_callbacks, monkeypatch):
-    calls = []
-    monkeypatch.setattr(tasks.rollups_refresh_cells, "delay", lambda **kw: calls.append(kw))
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        events.cells_changed(cell_ids=[5, 3, 5], year=2026)
-        assert calls == []
-    assert len(callbacks) == 1
-    assert calls == [{"cell_ids": [3, 5], "year": 2026}]
+def test_cells_changed_is_recorded_in_the_outbox_and_relayed(monkeypatch):
+    events.cells_changed(cell_ids=[5, 3, 5], year=2026)
+    event = OutboxEvent.objects.get()
+    assert (event.topic, event.payload, event.published_at) == (listeners.CELLS_CHANGED, {"year": 2026, "cell_ids": [3, 5]}, None)
+    assert _relayed(monkeypatch) == [{"cell_ids": [3, 5], "year": 2026}]
+    event.refresh_from_db()
+    assert event.published_at is not None and event.settled_at is None  # the dirty-cells sweep settles it
 
 
 @pytest.mark.django_db
-def test_tree_changed_queues_a_rebuild(django_capture_on_commit_callbacks, monkeypatch):
-    calls = []
-    monkeypatch.setattr(tasks.rollups_rebuild, "delay", lambda **kw: calls.append(kw))
-    with django_capture_on_commit_callbacks(execute=True):
-        events.tree_changed()
-    assert calls == [{}]
+def test_tree_changed_queues_a_rebuild(monkeypatch):
+    events.tree_changed()
+    assert _relayed(monkeypatch) == [{}]
 
 
 @pytest.mark.django_db
-def test_rolled_back_change_queues_nothing(django_capture_on_commit_callbacks, monkeypatch):
-    calls = []
-    monkeypatch.setattr(tasks.rollups_refresh_cells, "delay", lambda **kw: calls.append(kw))
-    with django_capture_on_commit_callbacks(execute=True):
-        try:
-            with transaction.atomic():
-                events.cells_changed(cell_ids=[1], year=2026)
-                raise RuntimeError
-        except RuntimeError:
-            pass
-    assert calls == []
+def test_rolled_back_change_leaves_no_event(monkeypatch):
+    try:
+        with transaction.atomic():
+            events.cells_changed(cell_ids=[1], year=2026)
+            raise RuntimeError
+    except RuntimeError:
+        pass
+    assert not OutboxEvent.objects.exists()
+    assert _relayed(monkeypatch) == []
+
+
+@pytest.mark.django_db
+def test_events_waiting_together_are_coalesced(monkeypatch):
+    with transaction.atomic():
+        for cell in (4, 2, 4, 9):
+            events.cells_changed(cell_ids=[cell], year=2026)
+    events.cells_changed(cell_ids=[1], year=2025)
+    assert _relayed(monkeypatch) == [{"cell_ids": [1], "year": 2025}, {"cell_ids": [2, 4, 9], "year": 2026}]
+
+
+@pytest.mark.django_db
+def test_broker_refusal_leaves_the_events_for_the_next_round(monkeypatch):
+    events.cells_changed(cell_ids=[7], year=2026)
+
+    def refuse(*a, **kw):
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(tasks.rollups_refresh_cells, "apply_async", refuse)
+    assert outbox.outbox_relay_once() == 0
+    assert OutboxEvent.objects.get().published_at is None
+    assert _relayed(monkeypatch) == [{"cell_ids": [7], "year": 2026}]
 
 
 @pytest.mark.django_db(transaction=True)
@@ -79,14 +101,3 @@ def test_grade_change_reaches_the_province_through_a_real_worker(populated, cele
         time.sleep(0.1)
     assert after.updated_at > before.updated_at, "the worker did not refresh the province row"
     assert services.rollups_compare(year=years.this) == []
-
-
-@pytest.mark.django_db
-def test_events_of_one_transaction_are_coalesced(django_capture_on_commit_callbacks, monkeypatch):
-    calls = []
-    monkeypatch.setattr(tasks.rollups_refresh_cells, "delay", lambda **kw: calls.append(kw))
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        for cell in (4, 2, 4, 9):
-            events.cells_changed(cell_ids=[cell], year=2026)
-        events.cells_changed(cell_ids=[1], year=2025)
-    assert calls == [{"cell_ids": [1], "year": 2025}, {"cell_ids": [2, 4, 9], "year": 2026}]
