@@ -54,7 +54,15 @@ def cycle_for_year(org: Organization, year: int) -> ReviewCycle | None:
 
 
 def grading_date(cycle: ReviewCycle) -> dt.date:
-    return cycle.meeting_deadline
+    """The cut-off "admitted / established < 6 months" counts to (REFERENCE 3.4; regime parameter)."""
+    from .rules import grading_cutoff
+
+    return grading_cutoff(
+        policy_of(cycle),
+        year=cycle.year,
+        meeting_deadline=cycle.meeting_deadline,
+        decision_deadline=cycle.decision_deadline,
+    )
 
 
 # --- Who decides (REFERENCE 3.1) ------------------------------------------------------------------

@@ -26,10 +26,10 @@ def changed(monkeypatch):
     return calls
 
 
-def submit_cell(client, user, cell, default=("GOOD", "80"), per=None):
+def submit_cell(client, user, cell, default=("GOOD", "80"), per=None, **extra):
     client.force_login(user)
     record_collective(client, cell)
-    return post_grid(client, cell, grid_data(members_of(cell), default, per), action="submit")
+    return post_grid(client, cell, grid_data(members_of(cell), default, per), action="submit", **extra)
 
 
 def decide(client, user, cell, **extra):
@@ -246,7 +246,8 @@ def test_review_page_shows_history_who_when_before_after(client, cast, cycle):
 
 
 def test_discipline_entered_by_committee_revalidates_the_cell_grade(client, cast, cycle, changed):
-    submit_cell(client, cast.secretary.user, cast.tree.cell)
+    # QĐ 366: an EXCELLENT organisation needs its self-assessment score (≥ 90).
+    submit_cell(client, cast.secretary.user, cast.tree.cell, org_score="95")
     decide(client, cast.committee.user, cast.tree.cell)
     client.force_login(cast.committee.user)
     url = reverse("reviews:decisions", args=[cast.tree.committee.pk])
@@ -324,6 +325,15 @@ def test_commune_level_decides_a_grassroots_committee_from_its_cells(client, cas
     client.force_login(cast.committee.user)
     committee_url = reverse("reviews:decisions", args=[cast.tree.committee.pk])
     client.post(committee_url, {"action": "org_grade", "org": cast.tree.cell.pk, "grade": "NOT_COMPLETED"})
+    # a grassroots committee is graded only after every one of its cells is decided
+    client.force_login(cast.province.user)
+    url = reverse("reviews:decisions", args=[cast.tree.commune.pk])
+    resp = client.post(url, {"action": "org_grade", "org": cast.tree.committee.pk, "grade": "COMPLETED"})
+    assert "Còn 1 tổ chức trực thuộc chưa được quyết định xếp loại" in resp.content.decode()
+    submit_cell(client, cast.other_secretary.user, cast.tree.cell2)
+    decide(client, cast.committee.user, cast.tree.cell2)
+    client.force_login(cast.committee.user)
+    client.post(committee_url, {"action": "org_grade", "org": cast.tree.cell2.pk, "grade": "GOOD"})
     # the committee's own grade is decided above it (the commune, covered by the province's standing committee)
     client.force_login(cast.province.user)
     url = reverse("reviews:decisions", args=[cast.tree.commune.pk])
