@@ -7,7 +7,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tusoi
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: install run test lint bench messages
+.PHONY: install run test lint bench messages mutate
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -46,3 +46,12 @@ messages: install
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=bench --ignore=tests --ignore=staticfiles
 	$(PY) scripts/po_fill.py locale/en/LC_MESSAGES/django.po locale/en/glossary*.json
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Mutation testing of the rule engine and the decision services ([tool.mutmut] in pyproject.toml).
+# Prints the survivors and the score; `$(VENV)/bin/mutmut show <name>` shows one mutant's diff.
+MUTATE_JOBS ?= 2
+mutate: install
+	rm -rf mutants
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/mutmut run --max-children $(MUTATE_JOBS) || true
+	$(VENV)/bin/mutmut results
+	$(PY) scripts/mutmut_score.py

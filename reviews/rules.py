@@ -99,7 +99,7 @@ def grading_cutoff(policy: Policy, *, year: int, meeting_deadline: dt.date, deci
     `new_member_cutoff`: GRADING_DATE (the cycle's decision date, default), PERIOD_END (31/12 of the
     graded year) or MEETING_DEADLINE (the old behaviour, kept only as an option).
     """
-    how = policy.get("new_member_cutoff", "GRADING_DATE")
+    how = policy.get("new_member_cutoff")
     if how == "PERIOD_END":
         return dt.date(year, 12, 31)
     if how == "MEETING_DEADLINE":
@@ -108,7 +108,7 @@ def grading_cutoff(policy: Policy, *, year: int, meeting_deadline: dt.date, deci
 
 
 def counts_as_disciplined(policy: Policy, discipline: Iterable[tuple[str, bool]]) -> bool:
-    exempt_self_remedied = policy.get("self_remedied_discipline_exempt", False)
+    exempt_self_remedied = policy.get("self_remedied_discipline_exempt")
     return any(not (self_remedied and exempt_self_remedied) for _kind, self_remedied in discipline)
 
 
@@ -476,7 +476,7 @@ def _org_score_violations(policy: Policy, facts: OrgFacts) -> list[Violation]:
     if not policy.scores:
         return []
     if facts.score is None:
-        if facts.grade == Grade.EXCELLENT and policy.get("org_excellent_requires_score", False):
+        if facts.grade == Grade.EXCELLENT and policy.get("org_excellent_requires_score"):
             return [
                 Violation(
                     "ORG_SCORE_REQUIRED",
@@ -557,7 +557,7 @@ def _org_excellent_violations(policy: Policy, facts: OrgFacts) -> list[Violation
                 ),
             )
         )
-    if facts.disciplined_subunits and policy.get("org_excellent_requires_no_subunit_discipline", False):
+    if facts.disciplined_subunits and policy.get("org_excellent_requires_no_subunit_discipline"):
         out.append(
             Violation(
                 "ORG_EXCELLENT_SUBUNIT_DISCIPLINE",

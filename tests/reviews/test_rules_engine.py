@@ -28,7 +28,9 @@ def with_params(policy: Policy, **params) -> Policy:
 
 def violations(policy, *, deciding=False, complete=True, day=DAY, **kw):
     kw.setdefault("admitted_on", OLD)
-    return r.member_violations(policy, MemberRow(key=5, **kw), grading_date=day, complete=complete, deciding=deciding)
+    found = r.member_violations(policy, MemberRow(key=5, **kw), grading_date=day, complete=complete, deciding=deciding)
+    assert all(v.row == 5 for v in found)  # every member violation is shown next to its row
+    return found
 
 
 def codes(policy, **kw):
@@ -59,6 +61,11 @@ def messages(policy, **kw):
 )
 def test_add_months(day, months, expected):
     assert r.add_months(day, months) == expected
+
+
+def test_add_months_clamps_to_every_month_end():
+    ends = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    assert [r.add_months(dt.date(2026, 1, 31), m).day for m in range(12)] == ends
 
 
 @pytest.mark.parametrize(
@@ -147,6 +154,34 @@ def test_each_member_message_exactly():
     }
     assert messages(HD21) == {"MISSING": "Chưa chọn mức xếp loại hoặc lý do không xếp loại."}
     assert violations(HD21, grade="GOOD", discipline=[("WARNING", False)])[0].row == 5
+
+
+def test_every_member_rule_is_reported_together():
+    row = {
+        "grade": "EXCELLENT",
+        "score": Decimal(40),
+        "not_graded_reason": "SUSPENDED",
+        "discipline": [("WARNING", False)],
+        "concluded_manifestation": True,
+        "sick_leave_months": Decimal("4.5"),
+        "civil_service_grade": "COMPLETED",
+        "open_shortcomings": 1,
+    }
+    assert [v.code for v in violations(CURRENT, **row)] == [
+        "GRADE_AND_REASON",
+        "MUST_BE_GRADED",
+        "NOT_SUSPENDED",
+        "SCORE_BAND",
+        "DISCIPLINED",
+        "CONCLUDED",
+        "SICK_LEAVE",
+        "CIVIL_SERVICE",
+        "UNREMEDIED",
+    ]
+    assert [v.code for v in violations(CURRENT, grade="GOOD", not_graded_reason="EXEMPT", member_status="EXEMPT")] == [
+        "GRADE_AND_REASON",
+        "SCORE_REQUIRED",
+    ]
 
 
 def test_member_caps_at_their_boundaries():
@@ -334,7 +369,12 @@ def test_new_member_cut_off():
         "Vào Đảng chưa đủ 3 tháng"
     )
     assert codes(three, grade="GOOD", admitted_on=dt.date(2026, 8, 1), day=cutoff) == set()
-    assert "NEW_MEMBER" in codes(EMPTY, grade="GOOD", admitted_on=dt.date(2026, 8, 1), day=cutoff)
+    assert messages(EMPTY, grade="GOOD", admitted_on=dt.date(2026, 8, 1), day=cutoff)["NEW_MEMBER"].startswith(
+        "Vào Đảng chưa đủ 6 tháng"
+    )
+    assert messages(EMPTY, not_graded_reason="NEW_MEMBER", day=cutoff) == {
+        "NOT_NEW_MEMBER": "Đảng viên đã vào Đảng đủ 6 tháng."
+    }
     assert codes(HD21, grade="GOOD", admitted_on=None) == set()
     assert codes(HD21, not_graded_reason="NEW_MEMBER", admitted_on=None) == set()
     assert not r.is_new_member(HD21, None, cutoff)
@@ -378,6 +418,8 @@ def test_quota_max_and_message():
     assert r.quota_violations(CURRENT, ["GOOD"] * 40 + ["EXCELLENT"] * 8, scope_name="X") == []
     assert r.quota_violations(EMPTY, ["EXCELLENT"], scope_name="X")[0].message.startswith("Vượt tỷ lệ: 1 đảng viên")
     assert "(20 % của 0" in r.quota_violations(EMPTY, ["EXCELLENT"], scope_name="X")[0].message
+    quarter = with_params(EMPTY, quota={"ratio": 0.25})
+    assert "tối đa là 0 (25 % của 0" in r.quota_violations(quarter, ["EXCELLENT"], scope_name="X")[0].message
 
 
 def test_organisations_quota():
@@ -394,6 +436,8 @@ def test_organisations_quota():
     ]
     wide = with_params(CURRENT, org_quota={"ratio": 0.2, "denominator": "GOOD_OR_ABOVE"})
     assert r.org_quota_violations(wide, ["GOOD"] * 12 + ["EXCELLENT"] * 3, scope_name="X") == []
+    plain = with_params(CURRENT, org_quota={"denominator": "GOOD_ONLY"})
+    assert "(20 % của 10" in r.org_quota_violations(plain, grades, scope_name="X")[0].message
     tenth = with_params(CURRENT, org_quota={"ratio": 0.1})
     assert "(10 % của 10" in r.org_quota_violations(tenth, grades, scope_name="X")[0].message
 
@@ -464,6 +508,8 @@ def test_org_score_under_qd366():
             "ORG_SCORE_REQUIRED"
         ]
     )
+    own_bands = Policy("SCORE_100", {"org_excellent_requires_score": True, "score_bands": {"EXCELLENT": 85}})
+    assert "(từ 85 điểm)" in org_messages(own_bands, grade="EXCELLENT")["ORG_SCORE_REQUIRED"]
     assert org_codes(HD21, grade="EXCELLENT", score=Decimal(10)) == set()  # criteria regimes ignore scores
     assert org_codes(CURRENT, grade="EXCELLENT", score=Decimal(90)) == set()
     assert org_messages(CURRENT, grade="EXCELLENT", score=Decimal("89.9")) == {
