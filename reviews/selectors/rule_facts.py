@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from organizations.models import CELL_KINDS, Organization, Position, PositionKind
 
-from .models import (
+from ..models import (
     DisciplineRecord,
     ExemptionRecord,
     Grade,
@@ -22,7 +22,7 @@ from .models import (
     OrgReview,
     ReviewStatus,
 )
-from .rules import OrgFacts, Policy, org_is_too_new
+from ..rules import OrgFacts, Policy, org_is_too_new
 
 LEADERSHIP_KINDS = (
     PositionKind.CELL_SECRETARY,

@@ -1,0 +1,126 @@
+"""The cell grid's data, in a fixed number of queries whatever the cell size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from organizations.models import Member, Organization
+
+from ..models import DisciplineRecord, MemberReview, OrgReview, RemediationItem, ReviewCycle, ReviewStatus
+from ..rules import MemberRow, Policy
+from .cycles import policy_of
+from .facts import leader_user_ids, member_row, quota_grades, quota_override_max
+
+
+@dataclass
+class GridRow:
+    member: Member
+    review: MemberReview | None
+    is_leader: bool = False
+    discipline: list[DisciplineRecord] = field(default_factory=list)
+    open_shortcomings: int = 0
+    commitment_status: str = ""
+    cell_id: int = 0
+
+    @property
+    def commitment_label(self) -> str:
+        """The commitment's state as the secretary reads it ("Đã nộp"), never the stored code."""
+        from commitments.models import CommitmentStatus
+
+        if self.commitment_status in CommitmentStatus.values:
+            return CommitmentStatus(self.commitment_status).label
+        return ""
+
+    @property
+    def elsewhere(self) -> bool:
+        """Reviewed (proposed or decided) in another cell this year: read-only here."""
+        r = self.review
+        return bool(r and r.cell_id != self.cell_id and r.status in (ReviewStatus.PROPOSED, ReviewStatus.DECIDED))
+
+    def rule_row(self, **typed) -> MemberRow:
+        return member_row(
+            member=self.member,
+            review=self.review,
+            discipline=self.discipline,
+            open_shortcomings=self.open_shortcomings,
+            **typed,
+        )
+
+
+@dataclass
+class GridData:
+    cell: Organization
+    cycle: ReviewCycle
+    rows: list[GridRow]
+    org_review: OrgReview | None
+    grassroots: Organization
+    other_grades: list[str]
+    override_max: int | None
+
+    @property
+    def policy(self) -> Policy:
+        return policy_of(self.cycle)
+
+    @property
+    def own_rows(self) -> list[GridRow]:
+        return [row for row in self.rows if not row.elsewhere]
+
+
+def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
+    """Everything the grid shows, in a fixed number of queries whatever the cell size."""
+    year = cycle.year
+    # A member transferred in keeps the review begun elsewhere; it moves here on save unless that
+    # cell already proposed it (then the row is shown read-only, "reviewed in another cell").
+    reviews = {
+        r.member_id: r
+        for r in MemberReview.objects.filter(Q(cell=cell) | Q(member__cell=cell), year=year).select_related("cell")
+    }
+    here = [mid for mid, r in reviews.items() if r.cell_id == cell.pk]
+    members = list(Member.objects.filter(Q(cell=cell) | Q(pk__in=here)).order_by("sort_key", "id"))
+    ids = [m.pk for m in members]
+    discipline = defaultdict(list)
+    for d in DisciplineRecord.objects.filter(member_id__in=ids, counts_for_year=year):
+        discipline[d.member_id].append(d)
+    open_items = dict(
+        RemediationItem.objects.filter(member_id__in=ids, remedied_on__isnull=True, year_found__lt=year)
+        .values("member_id")
+        .annotate(n=Count("id"))
+        .values_list("member_id", "n")
+    )
+    leaders = leader_user_ids(cell)
+    commitments = _commitment_statuses(ids, year)
+    rows = [
+        GridRow(
+            member=m,
+            review=reviews.get(m.pk),
+            is_leader=m.user_id in leaders,
+            discipline=discipline.get(m.pk, []),
+            open_shortcomings=open_items.get(m.pk, 0),
+            commitment_status=commitments.get(m.pk, ""),
+            cell_id=cell.pk,
+        )
+        for m in members
+    ]
+    rows.sort(key=lambda r: not r.is_leader)  # leaders review first; stable keeps name order
+    grassroots = cell.grassroots() or cell
+    return GridData(
+        cell=cell,
+        cycle=cycle,
+        rows=rows,
+        org_review=OrgReview.objects.filter(organization=cell, year=year).first(),
+        grassroots=grassroots,
+        other_grades=quota_grades(grassroots=grassroots, year=year, exclude_cell_id=cell.pk),
+        override_max=quota_override_max(grassroots=grassroots, year=year),
+    )
+
+
+def _commitment_statuses(member_ids: list[int], year: int) -> dict[int, str]:
+    """Tolerant read of the commitments contract (the app may be absent or empty)."""
+    try:
+        from commitments.models import Commitment
+    except ImportError:  # pragma: no cover
+        return {}
+    return dict(Commitment.objects.filter(member_id__in=member_ids, year=year).values_list("member_id", "status"))

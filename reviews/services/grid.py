@@ -1,0 +1,183 @@
+"""Bảng xếp loại của chi bộ — the secretary's grid: collective review, every member's row, the proposal.
+
+Authority (secretary, deputy, committee or administrator covering the cell) and the lock (nothing
+changes once the cell has proposed or been decided) are checked here, whatever the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from organizations.models import Organization
+
+from .. import rules
+from .. import selectors as sel
+from ..models import Grade, MemberReview, OrgReview, ReviewCycle, ReviewStatus
+from ..rules import Violation
+from .base import LOCKED_BATCH, RulesRefused, changed, org_review_lock
+
+
+@dataclass
+class GridInput:
+    grade: str = ""
+    score: Decimal | None = None
+    note: str = ""
+    reason: str = ""
+    reason_note: str = ""
+    sick_leave_months: Decimal | None = None
+    civil_service_grade: str = ""
+
+    def rule_fields(self) -> dict:
+        return {
+            "grade": self.grade,
+            "score": self.score,
+            "not_graded_reason": self.reason,
+            "not_graded_note": self.reason_note,
+            "sick_leave_months": self.sick_leave_months,
+            "civil_service_grade": self.civil_service_grade,
+        }
+
+
+def require_cell_editor(user, cell: Organization) -> None:
+    """Secretary, deputy, committee or administrator covering the cell (user=None: system callers)."""
+    if user is not None and not sel.can_edit_cell(user, cell):
+        raise PermissionDenied(_("Đồng chí không có quyền nhập bảng xếp loại của chi bộ này."))
+
+
+def require_open(org_review: OrgReview) -> None:
+    if org_review.status in LOCKED_BATCH:
+        raise ValidationError(_("Chi bộ đã nộp đề xuất; chỉ cấp quyết định mới trả lại hoặc mở lại được."))
+
+
+def grid_validate(
+    data: sel.GridData, inputs: dict[int, GridInput], *, org_grade: str, org_score: Decimal | None, complete: bool
+) -> list[Violation]:
+    """All violations of the typed grid: per row, the quota across the grassroots org, the cell's grade."""
+    policy, day = data.policy, sel.grading_date(data.cycle)
+    out: list[Violation] = []
+    typed = []
+    for row in data.own_rows:
+        rule_row = row.rule_row(**inputs[row.member.pk].rule_fields()) if row.member.pk in inputs else row.rule_row()
+        typed.append((row, rule_row))
+        out += rules.member_violations(policy, rule_row, grading_date=day, complete=complete)
+    quota = rules.quota_violations(
+        policy,
+        data.other_grades + [r.grade for _row, r in typed],
+        scope_name=data.grassroots.name,
+        override_max=data.override_max,
+    )
+    out += quota
+    if quota:
+        msg = _("Vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ (xem thông báo đầu trang).")
+        out += [Violation("QUOTA_ROW", msg, r.key) for _row, r in typed if r.grade == Grade.EXCELLENT]
+    facts = rules.OrgFacts(
+        grade=org_grade,
+        is_cell=True,
+        member_grades=[r.grade for _row, r in typed if r.grade],
+        leadership_discipline=[d.kind for row, _r in typed if row.is_leader for d in row.discipline],
+        score=org_score,
+    )
+    out += rules.org_violations(policy, facts)
+    if complete and not (data.org_review and data.org_review.collective_recorded_at):
+        out.append(
+            Violation(
+                "COLLECTIVE_FIRST",
+                _("Phải ghi nhận kiểm điểm tập thể chi bộ trước khi nộp đề xuất xếp loại đảng viên."),
+            )
+        )
+    return out
+
+
+@transaction.atomic
+def grid_save(
+    *,
+    cell: Organization,
+    cycle: ReviewCycle,
+    inputs: dict[int, GridInput],
+    org_grade: str = "",
+    org_score: Decimal | None = None,
+    submit: bool = False,
+    user=None,
+) -> list[Violation]:
+    """Save the whole cell in one transaction; on submit, refuse (save nothing) if any rule is broken.
+
+    Returns the violations left (warnings for a draft save; empty after a successful submission).
+    """
+    require_cell_editor(user, cell)
+    org_review = org_review_lock(cell, cycle)
+    require_open(org_review)
+    data = sel.grid_load(cell=cell, cycle=cycle)
+    if submit:  # serialise submissions of one grassroots org so the quota is counted once
+        Organization.objects.select_for_update().filter(pk=data.grassroots.pk).first()
+        data.other_grades = sel.quota_grades(grassroots=data.grassroots, year=cycle.year, exclude_cell_id=cell.pk)
+    violations = grid_validate(data, inputs, org_grade=org_grade, org_score=org_score, complete=submit)
+    if submit and violations:
+        raise RulesRefused(violations)
+    _write_rows(data, inputs, submit=submit, user=user)
+    org_review.proposed_grade, org_review.proposed_score = org_grade, org_score
+    if submit:
+        org_review.status = ReviewStatus.PROPOSED
+        org_review.members_submitted_at = timezone.now()
+        org_review.return_reason = ""
+    org_review.full_clean()
+    org_review.save()
+    changed([cell.pk], cycle.year)
+    return violations
+
+
+_GRID_FIELDS = [
+    "proposed_grade",
+    "proposed_score",
+    "cell_note",
+    "not_graded_reason",
+    "not_graded_note",
+    "sick_leave_months",
+    "civil_service_grade",
+    "status",
+]
+
+
+def _write_rows(data: sel.GridData, inputs: dict[int, GridInput], *, submit: bool, user) -> None:
+    new, changed_rows = [], []
+    for row in data.own_rows:
+        typed = inputs.get(row.member.pk)
+        review = row.review or MemberReview(member=row.member, year=data.cycle.year, cycle=data.cycle, cell=data.cell)
+        before = [getattr(review, f) for f in _GRID_FIELDS] + [review.cell_id]
+        review.cell = data.cell  # a review begun in the member's previous cell moves with them
+        if typed is not None:
+            review.proposed_grade, review.proposed_score = typed.grade, typed.score
+            review.cell_note, review.not_graded_reason = typed.note, typed.reason
+            review.not_graded_note = typed.reason_note if typed.reason else ""
+            review.sick_leave_months, review.civil_service_grade = typed.sick_leave_months, typed.civil_service_grade
+        if submit:
+            review.status = ReviewStatus.PROPOSED
+        if review.pk is None:
+            new.append(review)
+        elif before != [getattr(review, f) for f in _GRID_FIELDS] + [review.cell_id]:
+            changed_rows.append(review)
+    if new:
+        bulk_create_with_history(new, MemberReview, default_user=user)
+    if changed_rows:
+        bulk_update_with_history(changed_rows, MemberReview, [*_GRID_FIELDS, "cell"], default_user=user)
+
+
+@transaction.atomic
+def collective_record(*, cell: Organization, cycle: ReviewCycle, note: str, user=None) -> OrgReview:
+    """Kiểm điểm tập thể chi bộ — must come before individual grades are submitted; locked once proposed."""
+    require_cell_editor(user, cell)
+    if not note.strip():
+        raise ValidationError({"collective_note": _("Ghi tóm tắt kết quả kiểm điểm tập thể.")})
+    org_review = org_review_lock(cell, cycle)
+    require_open(org_review)
+    org_review.collective_note = note.strip()
+    org_review.collective_recorded_at = org_review.collective_recorded_at or timezone.now()
+    org_review.save()
+    changed([cell.pk], cycle.year)
+    return org_review
