@@ -50,3 +50,10 @@ from .pages import (  # noqa: F401
     reviews_of_cell,
 )
 from .permissions import LOCKED_BATCH, member_may_edit  # noqa: F401
+from .rule_facts import (  # noqa: F401
+    concluded_member_ids,
+    leadership_user_ids,
+    member_exemptions,
+    org_extra_facts,
+    previous_decided_grades,
+)

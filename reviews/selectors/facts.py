@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from django.db.models import Count
 from django.utils import timezone
 
-from organizations.models import CELL_KINDS, Member, Organization, Position, PositionKind
+from organizations.models import CELL_KINDS, Member, Organization, Position
 from organizations.selectors import positions_open_on
 
 from ..models import (
@@ -26,8 +26,9 @@ from ..models import (
     ReviewStatus,
 )
 from ..rules import MemberRow, OrgFacts, Policy, add_months, member_violations
+from . import rule_facts
 from .authority import LEADER_KINDS
-from .cycles import grading_date, policy_of
+from .cycles import cycle_for_year, grading_date, policy_of
 
 SUBMITTED = (ReviewStatus.PROPOSED, ReviewStatus.DECIDED)
 
@@ -41,6 +42,7 @@ def member_row(
     review: MemberReview | None,
     discipline: Sequence[DisciplineRecord] = (),
     open_shortcomings: int = 0,
+    exemptions: Sequence[tuple] = (),
     **typed,
 ) -> MemberRow:
     """The rule engine's view of a member: stored review values, overridden by what was typed."""
@@ -53,6 +55,7 @@ def member_row(
         "sick_leave_months": r.sick_leave_months if r else None,
         "civil_service_grade": r.civil_service_grade if r else "",
         "concluded_manifestation": r.concluded_manifestation if r else False,
+        "other_approved": bool(r and r.other_approved_by_id),
     }
     base.update(typed)
     return MemberRow(
@@ -62,6 +65,7 @@ def member_row(
         admitted_on=member.admitted_on,
         discipline=[(d.kind, d.self_remedied) for d in discipline],
         open_shortcomings=open_shortcomings,
+        exemptions=tuple(exemptions),
         **base,
     )
 
@@ -83,6 +87,7 @@ def review_violations(review: MemberReview, *, grade: str | None = None) -> list
         review=review,
         discipline=member_discipline(review.member, review.year),
         open_shortcomings=member_open_shortcomings(review.member, review.year),
+        exemptions=rule_facts.member_exemptions([review.member_id], review.year).get(review.member_id, ()),
         grade=grade,
     )
     found = member_violations(policy_of(review.cycle), row, grading_date=grading_date(review.cycle), complete=False)
@@ -110,14 +115,8 @@ def leader_user_ids(org: Organization) -> set[int]:
 
 
 def leadership_discipline(org: Organization, year: int) -> list[str]:
-    users = leader_user_ids(org) | set(
-        Position.objects.filter(
-            positions_open_on(timezone.localdate()), organization=org, kind=PositionKind.STANDING_COMMITTEE
-        ).values_list("user_id", flat=True)
-    )
-    return list(
-        DisciplineRecord.objects.filter(member__user_id__in=users, counts_for_year=year).values_list("kind", flat=True)
-    )
+    """Discipline of everyone who held a leadership post in the year (issue 10: not only posts open today)."""
+    return rule_facts.leadership_discipline(org, year)
 
 
 def effective_member_grades(org: Organization, year: int) -> list[str]:
@@ -139,7 +138,9 @@ def subunit_grades(org: Organization, year: int) -> list[str]:
     return [d or p for d, p in rows if d or p]
 
 
-def org_facts(org: Organization, year: int, grade: str, score) -> OrgFacts:
+def org_facts(org: Organization, year: int, grade: str, score, *, cycle=None) -> OrgFacts:
+    cycle = cycle or cycle_for_year(org, year)
+    extra = rule_facts.org_extra_facts(org, year, policy=policy_of(cycle), cutoff=grading_date(cycle)) if cycle else {}
     return OrgFacts(
         grade=grade,
         is_cell=org.is_cell,
@@ -147,6 +148,7 @@ def org_facts(org: Organization, year: int, grade: str, score) -> OrgFacts:
         subunit_grades=[] if org.is_cell else subunit_grades(org, year),
         leadership_discipline=leadership_discipline(org, year),
         score=score,
+        **extra,
     )
 
 

@@ -13,6 +13,7 @@ from ..models import DisciplineRecord, MemberReview, OrgReview, RemediationItem,
 from ..rules import MemberRow, Policy
 from .cycles import policy_of
 from .facts import leader_user_ids, member_row, quota_grades, quota_override_max
+from .rule_facts import member_exemptions
 
 
 @dataclass
@@ -24,6 +25,7 @@ class GridRow:
     open_shortcomings: int = 0
     commitment_status: str = ""
     cell_id: int = 0
+    exemptions: list[tuple] = field(default_factory=list)  # recorded exemption / suspension decisions
 
     @property
     def commitment_label(self) -> str:
@@ -46,6 +48,7 @@ class GridRow:
             review=self.review,
             discipline=self.discipline,
             open_shortcomings=self.open_shortcomings,
+            exemptions=self.exemptions,
             **typed,
         )
 
@@ -92,6 +95,7 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
     )
     leaders = leader_user_ids(cell)
     commitments = _commitment_statuses(ids, year)
+    exemptions = member_exemptions(ids, year)
     rows = [
         GridRow(
             member=m,
@@ -101,6 +105,7 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
             open_shortcomings=open_items.get(m.pk, 0),
             commitment_status=commitments.get(m.pk, ""),
             cell_id=cell.pk,
+            exemptions=exemptions.get(m.pk, []),
         )
         for m in members
     ]

@@ -39,18 +39,19 @@ def _overlaps_year(year: int, prefix: str = "") -> Q:
     )
 
 
+def _leadership_positions(org: Organization, year: int):
+    return Position.objects.filter(_overlaps_year(year), organization=org, kind__in=LEADERSHIP_KINDS)
+
+
 def leadership_user_ids(org: Organization, year: int) -> set[int]:
     """Everyone who held a leadership post in the organisation at any time in the year — a leader
     removed from post during the year still counts for that year's grade."""
-    return set(
-        Position.objects.filter(_overlaps_year(year), organization=org, kind__in=LEADERSHIP_KINDS).values_list(
-            "user_id", flat=True
-        )
-    )
+    return set(_leadership_positions(org, year).values_list("user_id", flat=True))
 
 
 def leadership_discipline(org: Organization, year: int) -> list[str]:
-    users = leadership_user_ids(org, year)
+    """Discipline in the year of the year's leadership members (one query)."""
+    users = _leadership_positions(org, year).values("user_id")
     return list(
         DisciplineRecord.objects.filter(member__user_id__in=users, counts_for_year=year).values_list("kind", flat=True)
     )
@@ -89,23 +90,26 @@ def org_extra_facts(org: Organization, year: int, *, policy: Policy, cutoff: dt.
             "organization_id", "kind"
         )
     )
-    reviews = {r.organization_id: r for r in OrgReview.objects.filter(organization_id__in=child_ids, year=year)}
-    pending = 0
-    for child in children:
-        review = reviews.get(child.pk)
-        if _child_pending(child, review, policy, cutoff):
-            pending += 1
-    leaders = leadership_user_ids(org, year)
-    return {
+    reviews = (
+        {r.organization_id: r for r in OrgReview.objects.filter(organization_id__in=child_ids, year=year)}
+        if child_ids
+        else {}
+    )
+    pending = sum(1 for child in children if _child_pending(child, reviews.get(child.pk), policy, cutoff))
+    leaders = _leadership_positions(org, year).values("user_id")
+    facts = {
         "disciplined": [kind for oid, kind in disciplined if oid == org.pk],
         "subunit_count": len(children),
         "disciplined_subunits": len({oid for oid, _kind in disciplined if oid != org.pk}),
         "pending_subunits": pending,
         "leadership_concluded": ManifestationConclusion.objects.filter(member__user_id__in=leaders, year=year).count(),
         "established_on": org.valid_from,
-        "has_predecessors": org.predecessors.exists(),
+        "has_predecessors": False,
         "cutoff": cutoff,
     }
+    if org_is_too_new(policy, OrgFacts(grade="", is_cell=org.is_cell, established_on=org.valid_from, cutoff=cutoff)):
+        facts["has_predecessors"] = org.predecessors.exists()  # only asked when the date alone says "new"
+    return facts
 
 
 def _child_pending(child: Organization, review: OrgReview | None, policy: Policy, cutoff: dt.date) -> bool:

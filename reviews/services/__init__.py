@@ -18,5 +18,11 @@ from .base import (  # noqa: F401
 )
 from .decisions import cell_decide, cell_return, org_grade_decide, org_review_revalidate  # noqa: F401
 from .discipline import discipline_record_create, remediation_mark_done  # noqa: F401
+from .facts import (  # noqa: F401
+    conclusion_record_create,
+    exemption_record_create,
+    org_discipline_record_create,
+    removal_flags_apply,
+)
 from .grid import GridInput, collective_record, grid_save, grid_validate  # noqa: F401
 from .self_assessment import SelfAssessment, review_self_save  # noqa: F401

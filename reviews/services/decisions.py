@@ -6,6 +6,7 @@ The competent body's check (REFERENCE 3.1, 4) and the locks are enforced here, n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,9 +36,13 @@ def cell_decide(
     cycle: ReviewCycle,
     grades: dict[int, tuple[str, str]] | None = None,
     override_reason: str = "",
+    approve_other: Iterable[int] = (),
     user=None,
 ) -> list[MemberReview]:
-    """Quyết định xếp loại: approve the proposals, or change grades ({review_id: (grade, reason)})."""
+    """Quyết định xếp loại: approve the proposals, or change grades ({review_id: (grade, reason)}).
+
+    `approve_other`: reviews whose "not graded: other" reason the deciding body approves (required).
+    """
     decider = sel.member_decider(cell)
     require_decider(user, decider)
     org_review = org_review_lock(cell, cycle)
@@ -48,14 +53,18 @@ def cell_decide(
     Organization.objects.select_for_update().filter(pk=data.grassroots.pk).first()
     data.other_grades = sel.quota_grades(grassroots=data.grassroots, year=cycle.year, exclude_cell_id=cell.pk)
     decided, violations = _decided_grades(data, grades)
+    approve_other = set(approve_other)
     inputs = {
-        row.member.pk: GridInput(**{**_input_of(row.review), "grade": decided[row.review.pk]})
+        row.member.pk: GridInput(
+            **{**_input_of(row.review), "grade": decided[row.review.pk]},
+            other_approved=bool(row.review.other_approved_by_id) or row.review.pk in approve_other,
+        )
         for row in data.own_rows
         if row.review
     }
     violations += [
         v
-        for v in grid_validate(data, inputs, org_grade="", org_score=None, complete=True)
+        for v in grid_validate(data, inputs, org_grade="", org_score=None, complete=True, deciding=True)
         if v.code != "COLLECTIVE_FIRST"
     ]
     violations = _apply_override(data, violations, inputs, override_reason, decider, user)
@@ -68,9 +77,14 @@ def cell_decide(
         review.decision_reason = grades.get(review.pk, ("", ""))[1] if new_grade != review.proposed_grade else ""
         review.decided_grade, review.status = new_grade, ReviewStatus.DECIDED
         review.decided_at, review.decided_by = now, user
-    fields = ["decided_grade", "status", "decided_at", "decided_by", "decision_reason"]
+        if review.pk in approve_other and review.not_graded_reason and user is not None:
+            review.other_approved_by = user
+    fields = ["decided_grade", "status", "decided_at", "decided_by", "decision_reason", "other_approved_by"]
     bulk_update_with_history(reviews, MemberReview, fields, default_user=user)
     _remediation_from_reviews(reviews, user)
+    from .facts import removal_flags_apply  # issue 10: two years NOT_COMPLETED (REFERENCE 2.4.3)
+
+    removal_flags_apply(reviews=reviews, cell=cell, decider=decider, cycle=cycle, user=user)
     org_review.status, org_review.members_decided_at, org_review.return_reason = ReviewStatus.DECIDED, now, ""
     org_review.save()
     org_review_revalidate(org=cell, year=cycle.year)

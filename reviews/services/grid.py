@@ -33,9 +33,11 @@ class GridInput:
     reason_note: str = ""
     sick_leave_months: Decimal | None = None
     civil_service_grade: str = ""
+    other_approved: bool = False  # the decider approved "not graded: other" (decision only)
 
     def rule_fields(self) -> dict:
         return {
+            "other_approved": self.other_approved,
             "grade": self.grade,
             "score": self.score,
             "not_graded_reason": self.reason,
@@ -57,7 +59,13 @@ def require_open(org_review: OrgReview) -> None:
 
 
 def grid_validate(
-    data: sel.GridData, inputs: dict[int, GridInput], *, org_grade: str, org_score: Decimal | None, complete: bool
+    data: sel.GridData,
+    inputs: dict[int, GridInput],
+    *,
+    org_grade: str,
+    org_score: Decimal | None,
+    complete: bool,
+    deciding: bool = False,
 ) -> list[Violation]:
     """All violations of the typed grid: per row, the quota across the grassroots org, the cell's grade."""
     policy, day = data.policy, sel.grading_date(data.cycle)
@@ -66,7 +74,7 @@ def grid_validate(
     for row in data.own_rows:
         rule_row = row.rule_row(**inputs[row.member.pk].rule_fields()) if row.member.pk in inputs else row.rule_row()
         typed.append((row, rule_row))
-        out += rules.member_violations(policy, rule_row, grading_date=day, complete=complete)
+        out += rules.member_violations(policy, rule_row, grading_date=day, complete=complete, deciding=deciding)
     quota = rules.quota_violations(
         policy,
         data.other_grades + [r.grade for _row, r in typed],
@@ -81,8 +89,11 @@ def grid_validate(
         grade=org_grade,
         is_cell=True,
         member_grades=[r.grade for _row, r in typed if r.grade],
-        leadership_discipline=[d.kind for row, _r in typed if row.is_leader for d in row.discipline],
+        # issue 10: leaders of the whole year (a leader removed from post still counts), and the
+        # collective's own facts (its discipline, conclusions, established < 6 months).
+        leadership_discipline=sel.leadership_discipline(data.cell, data.cycle.year),
         score=org_score,
+        **sel.org_extra_facts(data.cell, data.cycle.year, policy=policy, cutoff=day),
     )
     out += rules.org_violations(policy, facts)
     if complete and not (data.org_review and data.org_review.collective_recorded_at):
