@@ -112,8 +112,12 @@ class GridRowForm(forms.Form):
         min_value=0,
         max_value=12,
         max_digits=4,
-        decimal_places=1,
+        decimal_places=2,  # what is validated is what is stored (model field: 2 decimals)
         localize=True,
+        error_messages={
+            key: _("Số tháng nghỉ ốm là số từ 0 đến 12, tối đa 2 chữ số thập phân (ví dụ 2,75).")
+            for key in ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits")
+        },
     )
     civil_service_grade = forms.ChoiceField(label=_("Xếp loại công chức"), choices=GRADE_CHOICES, required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=255)

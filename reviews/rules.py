@@ -126,11 +126,20 @@ def _cap(row: MemberRow, code: str, ceiling: str, message: str) -> list[Violatio
 
 
 def member_violations(
-    policy: Policy, row: MemberRow, *, grading_date: dt.date, complete: bool = True, deciding: bool = False
+    policy: Policy,
+    row: MemberRow,
+    *,
+    grading_date: dt.date,
+    complete: bool = True,
+    deciding: bool = False,
+    year: int | None = None,
 ) -> list[Violation]:
     """Every rule on one member's grade. `complete` also requires a grade or a not-graded reason;
-    `deciding` adds what only the competent body can settle (approving a "not graded: other")."""
-    out = _not_graded_violations(policy, row, grading_date=grading_date, complete=complete, deciding=deciding)
+    `deciding` adds what only the competent body can settle (approving a "not graded: other");
+    `year` is the graded year (default: the grading date's year)."""
+    out = _not_graded_violations(
+        policy, row, grading_date=grading_date, complete=complete, deciding=deciding, year=year or grading_date.year
+    )
     out += sick_leave_violations(row)
     if not row.grade:
         return out
@@ -208,7 +217,7 @@ def _reason_label(reason: str) -> str:
 
 
 def _not_graded_violations(
-    policy: Policy, row: MemberRow, *, grading_date: dt.date, complete: bool, deciding: bool
+    policy: Policy, row: MemberRow, *, grading_date: dt.date, complete: bool, deciding: bool, year: int
 ) -> list[Violation]:
     out: list[Violation] = []
     reason = row.not_graded_reason
@@ -237,7 +246,7 @@ def _not_graded_violations(
                 row.key,
             )
         )
-    out += _reason_fact_violations(policy, row, grading_date=grading_date, deciding=deciding)
+    out += _reason_fact_violations(policy, row, grading_date=grading_date, deciding=deciding, year=year)
     required = {"EXEMPT": NotGradedReason.EXEMPT, "SUSPENDED": NotGradedReason.SUSPENDED}.get(row.member_status)
     if required and reason != required and not graded_anyway:
         out.append(
@@ -255,7 +264,7 @@ def _not_graded_violations(
 
 
 def _reason_fact_violations(
-    policy: Policy, row: MemberRow, *, grading_date: dt.date, deciding: bool
+    policy: Policy, row: MemberRow, *, grading_date: dt.date, deciding: bool, year: int
 ) -> list[Violation]:
     """Each not-graded reason must match what is recorded (REFERENCE 3.4)."""
     reason, out = row.not_graded_reason, []
@@ -290,7 +299,7 @@ def _reason_fact_violations(
             )
     elif reason == NotGradedReason.SICK_OR_AWAY:
         if policy.get("sick_or_away_requires_record", True) and not exemption_in_year(
-            row, [ExemptionKind.TEMPORARY, ExemptionKind.EXEMPT], grading_date.year
+            row, [ExemptionKind.TEMPORARY, ExemptionKind.EXEMPT], year
         ):
             out.append(
                 Violation(

@@ -90,7 +90,9 @@ def review_violations(review: MemberReview, *, grade: str | None = None) -> list
         exemptions=rule_facts.member_exemptions([review.member_id], review.year).get(review.member_id, ()),
         grade=grade,
     )
-    found = member_violations(policy_of(review.cycle), row, grading_date=grading_date(review.cycle), complete=False)
+    found = member_violations(
+        policy_of(review.cycle), row, grading_date=grading_date(review.cycle), complete=False, year=review.year
+    )
     return [v.message for v in found]
 
 

@@ -117,7 +117,9 @@ def _child_pending(child: Organization, review: OrgReview | None, policy: Policy
     not decided — unless it is not graded at all (too new, or a recorded reason)."""
     if review is not None and review.not_graded_reason:
         return False
-    if org_is_too_new(policy, OrgFacts(grade="", is_cell=child.is_cell, established_on=child.valid_from, cutoff=cutoff)):
+    if org_is_too_new(
+        policy, OrgFacts(grade="", is_cell=child.is_cell, established_on=child.valid_from, cutoff=cutoff)
+    ):
         return False
     if review is None or not review.decided_grade:
         return True

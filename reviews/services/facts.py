@@ -198,7 +198,9 @@ def removal_flags_apply(
     years = int(policy.get("removal_consecutive_not_completed_years") or 0)
     if not years:
         return []
-    history = sel.previous_decided_grades([r.member_id for r in reviews], cycle.year - 1, years - 1) if years > 1 else {}
+    history = (
+        sel.previous_decided_grades([r.member_id for r in reviews], cycle.year - 1, years - 1) if years > 1 else {}
+    )
     flagged, changed_rows = [], []
     for review in reviews:
         grades = {**history.get(review.member_id, {}), cycle.year: review.decided_grade}

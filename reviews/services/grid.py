@@ -74,7 +74,9 @@ def grid_validate(
     for row in data.own_rows:
         rule_row = row.rule_row(**inputs[row.member.pk].rule_fields()) if row.member.pk in inputs else row.rule_row()
         typed.append((row, rule_row))
-        out += rules.member_violations(policy, rule_row, grading_date=day, complete=complete, deciding=deciding)
+        out += rules.member_violations(
+            policy, rule_row, grading_date=day, complete=complete, deciding=deciding, year=data.cycle.year
+        )
     quota = rules.quota_violations(
         policy,
         data.other_grades + [r.grade for _row, r in typed],
@@ -131,6 +133,9 @@ def grid_save(
     violations = grid_validate(data, inputs, org_grade=org_grade, org_score=org_score, complete=submit)
     if submit and violations:
         raise RulesRefused(violations)
+    bad_values = [v for v in violations if v.code == "SICK_LEAVE_VALUE"]  # never stored rounded (issue 10)
+    if bad_values:
+        raise RulesRefused(bad_values)
     _write_rows(data, inputs, submit=submit, user=user)
     org_review.proposed_grade, org_review.proposed_score = org_grade, org_score
     if submit:
@@ -160,9 +165,11 @@ def _write_rows(data: sel.GridData, inputs: dict[int, GridInput], *, submit: boo
     for row in data.own_rows:
         typed = inputs.get(row.member.pk)
         review = row.review or MemberReview(member=row.member, year=data.cycle.year, cycle=data.cycle, cell=data.cell)
-        before = [getattr(review, f) for f in _GRID_FIELDS] + [review.cell_id]
+        before = [getattr(review, f) for f in _GRID_FIELDS] + [review.cell_id, review.other_approved_by_id]
         review.cell = data.cell  # a review begun in the member's previous cell moves with them
         if typed is not None:
+            if (typed.reason, typed.reason_note) != (review.not_graded_reason, review.not_graded_note):
+                review.other_approved_by = None  # a changed reason needs the decider's approval again
             review.proposed_grade, review.proposed_score = typed.grade, typed.score
             review.cell_note, review.not_graded_reason = typed.note, typed.reason
             review.not_graded_note = typed.reason_note if typed.reason else ""
@@ -171,12 +178,14 @@ def _write_rows(data: sel.GridData, inputs: dict[int, GridInput], *, submit: boo
             review.status = ReviewStatus.PROPOSED
         if review.pk is None:
             new.append(review)
-        elif before != [getattr(review, f) for f in _GRID_FIELDS] + [review.cell_id]:
+        elif before != [getattr(review, f) for f in _GRID_FIELDS] + [review.cell_id, review.other_approved_by_id]:
             changed_rows.append(review)
     if new:
         bulk_create_with_history(new, MemberReview, default_user=user)
     if changed_rows:
-        bulk_update_with_history(changed_rows, MemberReview, [*_GRID_FIELDS, "cell"], default_user=user)
+        bulk_update_with_history(
+            changed_rows, MemberReview, [*_GRID_FIELDS, "cell", "other_approved_by"], default_user=user
+        )
 
 
 @transaction.atomic

@@ -113,6 +113,10 @@ def test_org_discipline_of_leadership():
     warned = OrgFacts(grade="GOOD", is_cell=False, subunit_grades=["GOOD"], leadership_discipline=["WARNING"])
     assert {v.code for v in org_violations(HD21, warned)} == {"ORG_LEADER_DISCIPLINED"}
     reprimand = OrgFacts(
-        grade="EXCELLENT", is_cell=False, subunit_grades=["GOOD"], leadership_discipline=["REPRIMAND"], score=Decimal(95)
+        grade="EXCELLENT",
+        is_cell=False,
+        subunit_grades=["GOOD"],
+        leadership_discipline=["REPRIMAND"],
+        score=Decimal(95),
     )
     assert {v.code for v in org_violations(CURRENT, reprimand)} == {"ORG_EXCELLENT_DISCIPLINE"}
