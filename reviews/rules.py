@@ -9,6 +9,7 @@ here. Kept in one module on purpose: it is the mutation-testing target (`make mu
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
@@ -84,8 +85,7 @@ def band_grade(policy: Policy, score: Decimal | float) -> str:
 def add_months(day: dt.date, months: int) -> dt.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
-    return dt.date(year, month, min(day.day, last[month - 1]))
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def regime_covers(*, first_year: int, last_year: int | None, year: int) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_facts
 
 app_name = "reviews"
 urlpatterns = [
@@ -9,5 +9,6 @@ urlpatterns = [
     path("quyet-dinh/<int:org_id>/", views.decisions, name="decisions"),
     path("ban/<int:pk>/", views.review_detail, name="detail"),
     path("ky-luat/<int:member_id>/", views.discipline, name="discipline"),
+    path("ket-luan/<int:member_id>/", views_facts.conclusion, name="conclusion"),
     path("khac-phuc/<int:pk>/xong/", views.remediation_done, name="remediation_done"),
 ]

@@ -381,3 +381,42 @@ def test_organisation_established_less_than_six_months_is_not_graded(cast, cycle
     # …and it does not hold up its grassroots committee
     decide_both_cells(cast, cycle)
     assert services.org_grade_decide(org=cast.tree.committee, cycle=cycle, grade="GOOD", user=cast.province.user)
+
+
+# --- the conclusion page ------------------------------------------------------------------------------
+
+
+def test_conclusion_page_is_scoped_audited_and_keeps_typed_values(client, cast, cycle):
+    from django.urls import reverse
+
+    member = cast.member.member
+    url = reverse("reviews:conclusion", args=[member.pk])
+    client.force_login(cast.secretary.user)
+    assert client.get(url).status_code == 403  # reads the member, may not record a conclusion
+    client.force_login(cast.inspector.user)
+    assert client.get(url).status_code == 404  # outside its subtree
+    client.force_login(cast.committee.user)
+    page = client.get(url).content.decode()
+    assert "Kết luận có biểu hiện suy thoái" in page and "Chưa có kết luận." in page
+    resp = client.post(
+        url, {"concluded_by": cast.tree.committee.pk, "concluded_on": "2026-09-01", "document_number": "15-KL"}
+    )
+    html = resp.content.decode()
+    assert resp.status_code == 200 and "Chọn ít nhất một biểu hiện được kết luận." in html
+    assert 'value="15-KL"' in html and not ManifestationConclusion.objects.exists()
+    indicator = Indicator.objects.get(number=3)
+    resp = client.post(
+        url,
+        {
+            "concluded_by": cast.tree.committee.pk,
+            "concluded_on": "2026-09-01",
+            "document_number": "15-KL",
+            "content": "Có biểu hiện",
+            "indicators": [indicator.pk],
+        },
+    )
+    assert resp.status_code == 302
+    record = ManifestationConclusion.objects.get()
+    assert record.history.first().history_user == cast.committee.user or record.recorded_by == cast.committee.user
+    assert MemberReview.objects.get(member=member, year=2026).concluded_manifestation
+    assert "15-KL" in client.get(url).content.decode()
