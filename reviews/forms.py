@@ -221,7 +221,7 @@ class RowCheckForm(forms.Form):
 
 class GridActionForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("save", "save"), ("check", "check"), ("submit", "submit"), ("collective", "collective")],
+        choices=[(a, a) for a in ("save", "check", "submit", "collective", "transfer_comment")],
         required=False,
     )
     version = forms.IntegerField(required=False, min_value=0, validators=[ASCII_DIGITS])
@@ -231,9 +231,10 @@ class DecisionActionForm(forms.Form):
     """The common part of every decisions-page POST: what to do, to which organisation, at which version."""
 
     action = forms.ChoiceField(
-        choices=[(a, a) for a in ("decide", "return", "reopen", "org_grade", "org_reopen", "redecide")]
+        choices=[(a, a) for a in ("decide", "return", "reopen", "org_grade", "org_reopen", "leader_decide")]
     )
     org = _id_field()
+    review = _id_field(required=False)
     version = forms.IntegerField(required=False, min_value=0, validators=[ASCII_DIGITS])
     reason = forms.CharField(required=False, max_length=255)
     override_reason = forms.CharField(required=False, max_length=2000)
@@ -270,3 +271,8 @@ class CellDecisionForm(forms.Form):
                 if name in self.errors:
                     out.setdefault(r.member_id, []).extend(self.errors[name])
         return out
+
+
+class TransferCommentForm(forms.Form):
+    member = _id_field()
+    transfer_comment = forms.CharField(max_length=5000, required=False)
