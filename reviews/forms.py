@@ -194,14 +194,24 @@ class DisciplineForm(forms.ModelForm):
 ASCII_DIGITS = RegexValidator(r"^[0-9]+$", _("Chỉ nhập chữ số 0–9."))
 
 
+class AsciiIntegerField(forms.IntegerField):
+    """An integer typed in ASCII digits only (int() would also take "٢٠٢٦"; "²" would crash it)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = str(value).strip()
+            ASCII_DIGITS(value)
+        return super().to_python(value)
+
+
 def _id_field(**kwargs):
-    return forms.IntegerField(min_value=1, max_value=2**31 - 1, validators=[ASCII_DIGITS], **kwargs)
+    return AsciiIntegerField(min_value=1, max_value=2**31 - 1, **kwargs)
 
 
 class YearForm(forms.Form):
     """`?nam=` (or a hidden `nam`): a plausible grading year in ASCII digits."""
 
-    nam = forms.IntegerField(required=False, min_value=2000, max_value=2100, validators=[ASCII_DIGITS])
+    nam = AsciiIntegerField(required=False, min_value=2000, max_value=2100)
 
     @classmethod
     def year_of(cls, request) -> int | None:
@@ -224,7 +234,7 @@ class GridActionForm(forms.Form):
         choices=[(a, a) for a in ("save", "check", "submit", "collective", "transfer_comment")],
         required=False,
     )
-    version = forms.IntegerField(required=False, min_value=0, validators=[ASCII_DIGITS])
+    version = AsciiIntegerField(required=False, min_value=0, max_value=2**31 - 1)
 
 
 class DecisionActionForm(forms.Form):
@@ -235,7 +245,7 @@ class DecisionActionForm(forms.Form):
     )
     org = _id_field()
     review = _id_field(required=False)
-    version = forms.IntegerField(required=False, min_value=0, validators=[ASCII_DIGITS])
+    version = AsciiIntegerField(required=False, min_value=0, max_value=2**31 - 1)
     reason = forms.CharField(required=False, max_length=255)
     override_reason = forms.CharField(required=False, max_length=2000)
     decision_record = forms.CharField(required=False, max_length=255)

@@ -182,7 +182,7 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
     if posting and action == "collective":
         return _grid_collective(request, cell, cycle)
     if posting and action == "transfer_comment":
-        return _grid_transfer_comment(request, cell, cycle)
+        return _grid_transfer_comment(request, data)
     forms_by_member = _row_forms(request, data, bound=posting)
     cell_form = CellGradeForm(
         request.POST if posting else None,
@@ -323,20 +323,27 @@ def _grid_collective(request, cell, cycle) -> HttpResponse:
     return redirect(f"{reverse('reviews:grid', args=[cell.pk])}?nam={cycle.year}")
 
 
-def _grid_transfer_comment(request, cell, cycle) -> HttpResponse:
+def _grid_transfer_comment(request, data: sel.GridData) -> HttpResponse:
     """The old cell's comment on a member who transferred out (within transfer_comment_months)."""
     form = TransferCommentForm(request.POST)
     if not form.is_valid():
         raise Http404
-    member = member_get_for_user(user=request.user, pk=form.cleaned_data["member"])
+    # scoped to this cell's rows: the member now belongs to a cell outside the secretary's scope
+    row = next((r for r in data.rows if r.transferred_out and r.member.pk == form.cleaned_data["member"]), None)
+    if row is None:
+        raise Http404
     try:
         services.transfer_comment_save(
-            old_cell=cell, member=member, cycle=cycle, comment=form.cleaned_data["transfer_comment"], user=request.user
+            old_cell=data.cell,
+            member=row.member,
+            cycle=data.cycle,
+            comment=form.cleaned_data["transfer_comment"],
+            user=request.user,
         )
-        messages.success(request, _("Đã gửi nhận xét về đồng chí %(n)s cho chi bộ mới.") % {"n": member.full_name})
+        messages.success(request, _("Đã gửi nhận xét về đồng chí %(n)s cho chi bộ mới.") % {"n": row.member.full_name})
     except ValidationError as exc:
         messages.error(request, " ".join(_errors_of(exc)))
-    return redirect(f"{reverse('reviews:grid', args=[cell.pk])}?nam={cycle.year}")
+    return redirect(_grid_url(data))
 
 
 def _options(choices, selected) -> str:
@@ -460,6 +467,7 @@ def decisions(request: HttpRequest, org_id: int) -> HttpResponse:
         ],
         "orgs": page["orgs"],
         "redecide": page["redecide"],
+        "redecide_count": len(page["redecide"]["members"]) + len(page["redecide"]["orgs"]),
         "overrides": page["overrides"],
         "leaders": page["leaders"],
         "grassroots_cell": decider.kind == "GRASSROOTS_CELL",
@@ -500,9 +508,7 @@ def _decisions_post(request, decider, cycle, errors):
             )
             messages.success(request, _("Đã quyết định xếp loại đảng viên của %(c)s.") % {"c": target.name})
         elif action in ("return", "reopen"):
-            services.cell_return(
-                cell=target, cycle=cycle, reason=d["reason"], version=d["version"], user=request.user
-            )
+            services.cell_return(cell=target, cycle=cycle, reason=d["reason"], version=d["version"], user=request.user)
             messages.success(request, _("Đã trả lại %(c)s.") % {"c": target.name})
         elif action == "org_grade":
             grade_form = OrgGradeForm(request.POST)

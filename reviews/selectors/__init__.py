@@ -39,6 +39,7 @@ from .facts import (  # noqa: F401
     quota_scope,
     quota_scope_name,
     redecision_counts,
+    redecision_total,
     review_violations,
     subunit_grades,
 )

@@ -209,6 +209,13 @@ def quota_scope_name(cell: Organization, grassroots: Organization, policy: Polic
     return f"{grassroots.name} — {group or '…'}"
 
 
+def redecision_total(org: Organization, year: int) -> int:
+    """Decided results (members and organisations) in the subtree flagged "needs re-decision". 1 query."""
+    members = MemberReview.objects.filter(cell__path__startswith=org.path, year=year).exclude(redecide_reason="")
+    orgs = OrgReview.objects.filter(organization__path__startswith=org.path, year=year).exclude(redecide_reason="")
+    return members.values("id").union(orgs.values("id"), all=True).count()
+
+
 def redecision_counts(org: Organization, year: int) -> dict[str, int]:
     """Decided results flagged "needs re-decision" in the subtree (members, organisations). 2 queries."""
     members = MemberReview.objects.filter(cell__path__startswith=org.path, year=year).exclude(redecide_reason="")
