@@ -64,6 +64,20 @@ def discipline(member, kind="REPRIMAND", on=dt.date(2026, 5, 4)):
     )
 
 
+def commune_committee():
+    """The standing committee of the commune: it grades the grassroots committee (directly superior)."""
+    from organizations.models import Organization, PositionKind
+    from organizations.services import position_assign
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="xauy-an-hoa")
+    commune = Organization.objects.get(name="Đảng bộ xã An Hòa")
+    position_assign(
+        user=user, organization=commune, kind=PositionKind.STANDING_COMMITTEE, valid_from=dt.date(2020, 1, 1)
+    )
+    return user
+
+
 def decide_both_cells(cast, cycle, **grades):
     for cell in (cast.tree.cell, cast.tree.cell2):
         submit(cast, cell, cycle)
@@ -280,7 +294,9 @@ def test_excellent_organisation_needs_a_score_of_90_under_qd366(cast, cycle):
     services.cell_decide(cell=cast.tree.cell, cycle=cycle, user=cast.committee.user)
 
     def call():
-        return services.org_grade_decide(org=cast.tree.cell, cycle=cycle, grade="EXCELLENT", user=cast.committee.user)
+        return services.org_grade_decide(
+            org=cast.tree.cell, cycle=cycle, grade="EXCELLENT", reason="Tiêu biểu", user=cast.committee.user
+        )
 
     assert "ORG_SCORE_REQUIRED" in refused_codes(call)
     OrgReview.objects.filter(organization=cast.tree.cell).update(proposed_score=Decimal("89.5"))
@@ -293,11 +309,10 @@ def test_grassroots_committee_is_graded_only_after_its_cells(cast, cycle):
     submit(cast, cast.tree.cell, cycle)
     services.cell_decide(cell=cast.tree.cell, cycle=cycle, user=cast.committee.user)
     services.org_grade_decide(org=cast.tree.cell, cycle=cycle, grade="GOOD", user=cast.committee.user)
+    commune_sc = commune_committee()
 
     def call():
-        return services.org_grade_decide(
-            org=cast.tree.committee, cycle=cycle, grade="COMPLETED", user=cast.province.user
-        )
+        return services.org_grade_decide(org=cast.tree.committee, cycle=cycle, grade="COMPLETED", user=commune_sc)
 
     assert "ORG_SUBUNITS_PENDING" in refused_codes(call)
     submit(cast, cast.tree.cell2, cycle)
@@ -347,7 +362,8 @@ def test_more_than_20_percent_of_subunits_disciplined_and_qd366_excellent(cast, 
         user=cast.committee.user,
     )
     OrgReview.objects.filter(organization=cast.tree.committee).update(proposed_score=Decimal(95))
-    grade = lambda g: services.org_grade_decide(org=cast.tree.committee, cycle=cycle, grade=g, user=cast.province.user)  # noqa: E731
+    commune_sc = commune_committee()
+    grade = lambda g: services.org_grade_decide(org=cast.tree.committee, cycle=cycle, grade=g, user=commune_sc)  # noqa: E731
     assert "ORG_SUBUNITS_DISCIPLINED" in refused_codes(lambda: grade("COMPLETED"))  # 1 of 2 cells: 50 % > 20 %
     assert "ORG_EXCELLENT_SUBUNIT_DISCIPLINE" in refused_codes(lambda: grade("EXCELLENT"))
     assert grade("NOT_COMPLETED").decided_grade == "NOT_COMPLETED"
@@ -380,7 +396,7 @@ def test_organisation_established_less_than_six_months_is_not_graded(cast, cycle
     ) == {"ORG_TOO_NEW"}
     # …and it does not hold up its grassroots committee
     decide_both_cells(cast, cycle)
-    assert services.org_grade_decide(org=cast.tree.committee, cycle=cycle, grade="GOOD", user=cast.province.user)
+    assert services.org_grade_decide(org=cast.tree.committee, cycle=cycle, grade="GOOD", user=commune_committee())
 
 
 # --- the conclusion page ------------------------------------------------------------------------------
@@ -420,3 +436,40 @@ def test_conclusion_page_is_scoped_audited_and_keeps_typed_values(client, cast, 
     assert record.history.first().history_user == cast.committee.user or record.recorded_by == cast.committee.user
     assert MemberReview.objects.get(member=member, year=2026).concluded_manifestation
     assert "15-KL" in client.get(url).content.decode()
+
+
+def test_organisations_graded_excellent_count_against_the_deciders_quota(cast, cycle):
+    """20 % of the organisations graded GOOD by the same body (REFERENCE 4, likely): exceeding it needs a reason."""
+    cells = [cast.tree.cell, cast.tree.cell2]
+    cells += [make_org(f"Chi bộ Tổ {i}", OrgKind.CELL, cast.tree.committee) for i in range(3, 8)]
+    for cell in cells[2:]:
+        MemberFactory(cell=cell)
+    for cell in cells:
+        services.collective_record(cell=cell, cycle=cycle, note="x", user=cast.committee.user)
+        services.grid_save(cell=cell, cycle=cycle, inputs=inputs_for(cell), submit=True, user=cast.committee.user)
+        services.cell_decide(cell=cell, cycle=cycle, user=cast.committee.user)
+    for cell in cells[1:6]:
+        services.org_grade_decide(org=cell, cycle=cycle, grade="GOOD", user=cast.committee.user)
+    first = services.org_grade_decide(
+        org=cells[0], cycle=cycle, grade="EXCELLENT", score=Decimal(95), user=cast.committee.user
+    )
+    assert first.decided_grade == "EXCELLENT"  # 5 GOOD → 1 EXCELLENT allowed
+    with pytest.raises(RulesRefused) as exc:
+        services.org_grade_decide(
+            org=cells[6], cycle=cycle, grade="EXCELLENT", score=Decimal(95), user=cast.committee.user
+        )
+    assert exc.value.violations[-1].message == (
+        "Vượt tỷ lệ: 2 tổ chức Hoàn thành xuất sắc nhiệm vụ, trong khi tối đa là 1 "
+        "(20 % của 5 tổ chức Hoàn thành tốt nhiệm vụ do Đảng bộ Trường THPT An Hòa xếp loại)."
+    )
+    decided = services.org_grade_decide(
+        org=cells[6],
+        cycle=cycle,
+        grade="EXCELLENT",
+        score=Decimal(95),
+        reason="Thành tích nổi bật",
+        user=cast.committee.user,
+    )
+    assert (
+        decided.decision_reason == "Thành tích nổi bật" and decided.history.filter(decided_grade="EXCELLENT").exists()
+    )
