@@ -269,6 +269,13 @@ class CellDecisionForm(forms.Form):
                 error_messages={"invalid_choice": _("Mức xếp loại không hợp lệ.")},
             )
             self.fields[f"reason_{r.pk}"] = forms.CharField(required=False, max_length=255)
+        # issue 10: "not graded: other" needs the deciding body's explicit approval
+        self.others = [r for r in reviews if r.not_graded_reason == "OTHER"]
+        for r in self.others:
+            self.fields[f"approve_{r.pk}"] = forms.BooleanField(required=False)
+
+    def approved_other(self) -> list[int]:
+        return [r.pk for r in self.others if self.cleaned_data.get(f"approve_{r.pk}")]
 
     def grades(self) -> dict[int, tuple[str, str]]:
         d = self.cleaned_data

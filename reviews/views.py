@@ -501,6 +501,7 @@ def _decisions_post(request, decider, cycle, errors):
                 cell=target,
                 cycle=cycle,
                 grades=grades_form.grades(),
+                approve_other=grades_form.approved_other(),
                 override_reason=d["override_reason"],
                 decision_record=d["decision_record"],
                 version=d["version"],

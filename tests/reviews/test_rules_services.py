@@ -473,3 +473,28 @@ def test_organisations_graded_excellent_count_against_the_deciders_quota(cast, c
     assert (
         decided.decision_reason == "Thành tích nổi bật" and decided.history.filter(decided_grade="EXCELLENT").exists()
     )
+
+
+def test_decider_approves_other_on_the_decisions_page(client, cast, cycle):
+    from django.urls import reverse
+
+    member = cast.member.member
+    submit(
+        cast, cast.tree.cell, cycle, per={member.pk: ("", "", {"reason": "OTHER", "reason_note": "Đi học nước ngoài"})}
+    )
+    review = MemberReview.objects.get(member=member)
+    client.force_login(cast.committee.user)
+    url = reverse("reviews:decisions", args=[cast.tree.committee.pk])
+    page = client.get(url).content.decode()
+    assert 'data-testid="approve-other"' in page and "Đi học nước ngoài" in page
+    version = OrgReview.objects.get(organization=cast.tree.cell).version
+    resp = client.post(url, {"action": "decide", "org": cast.tree.cell.pk, "version": version})
+    assert "cấp quyết định phải chấp thuận việc không xếp loại" in resp.content.decode()
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.PROPOSED
+    resp = client.post(
+        url, {"action": "decide", "org": cast.tree.cell.pk, "version": version, f"approve_{review.pk}": "1"}
+    )
+    assert resp.status_code == 302
+    review.refresh_from_db()
+    assert review.status == ReviewStatus.DECIDED and review.other_approved_by == cast.committee.user
