@@ -103,3 +103,25 @@ class QuotaOverrideAdmin(ReadOnlyHistoryAdmin):
 @admin.register(RemediationItem)
 class RemediationItemAdmin(ReadOnlyHistoryAdmin):
     list_display = ["member", "year_found", "due_on", "remedied_on"]
+
+
+# --- Issue 10: recorded facts (written by reviews.services.facts; read-only here) -------------------
+from .models import ExemptionRecord, ManifestationConclusion, OrgDisciplineRecord  # noqa: E402
+
+
+@admin.register(ExemptionRecord)
+class ExemptionRecordAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["member", "kind", "valid_from", "valid_to", "decision_number", "decided_by"]
+    list_filter = ["kind"]
+
+
+@admin.register(OrgDisciplineRecord)
+class OrgDisciplineRecordAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["organization", "kind", "decided_on", "decision_number", "counts_for_year", "decided_by"]
+    list_filter = ["kind", "counts_for_year"]
+
+
+@admin.register(ManifestationConclusion)
+class ManifestationConclusionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["member", "year", "concluded_on", "document_number", "concluded_by"]
+    list_filter = ["year"]

@@ -498,3 +498,35 @@ def test_decider_approves_other_on_the_decisions_page(client, cast, cycle):
     assert resp.status_code == 302
     review.refresh_from_db()
     assert review.status == ReviewStatus.DECIDED and review.other_approved_by == cast.committee.user
+
+
+def test_exemption_and_org_discipline_pages(client, cast, cycle):
+    from django.urls import reverse
+
+    from reviews.models import ExemptionRecord, OrgDisciplineRecord
+
+    member = cast.member.member
+    url = reverse("reviews:exemption", args=[member.pk])
+    client.force_login(cast.secretary.user)
+    assert client.get(url).status_code == 403
+    client.force_login(cast.committee.user)
+    bad = {"decided_by": cast.tree.committee.pk, "kind": "EXEMPT", "valid_from": "2026-03-01", "valid_to": "2026-01-01"}
+    resp = client.post(url, {**bad, "decision_number": "05-QĐ", "reason": "Tuổi cao"})
+    assert resp.status_code == 200 and "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu." in resp.content.decode()
+    assert 'value="05-QĐ"' in resp.content.decode() and not ExemptionRecord.objects.exists()
+    good = {**bad, "valid_to": "", "decision_number": "05-QĐ", "reason": "Tuổi cao"}
+    assert client.post(url, good).status_code == 302
+    assert ExemptionRecord.objects.get().history.first().history_user == cast.committee.user
+    assert "05-QĐ" in client.get(url).content.decode()
+    org_url = reverse("reviews:org_discipline", args=[cast.tree.cell.pk])
+    assert client.get(reverse("reviews:org_discipline", args=[cast.tree.committee.pk])).status_code == 403  # itself
+    post = {
+        "decided_by": cast.tree.committee.pk,
+        "kind": "REPRIMAND",
+        "decided_on": "2026-10-01",
+        "decision_number": "03",
+    }
+    assert client.post(org_url, {**post, "violation": "Buông lỏng"}).status_code == 302
+    assert OrgDisciplineRecord.objects.get().organization == cast.tree.cell
+    client.force_login(cast.inspector.user)
+    assert client.get(org_url).status_code == 404
