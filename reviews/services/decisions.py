@@ -52,7 +52,7 @@ def require_org_decider(user, org: Organization) -> Organization:
 
 
 def _parent_of(org: Organization) -> Organization | None:
-    return Organization.objects.get_parent(org) if org.depth > 1 else None
+    return org.get_parent()  # None for a root
 
 
 def _revalidate_above(org: Organization, year: int, cause: str) -> None:
