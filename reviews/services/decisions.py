@@ -164,7 +164,7 @@ def _effective(row) -> str:
 
 def _input_of(review: MemberReview) -> dict:
     return {
-        "score": review.proposed_score if review.proposed_score is not None else review.self_score,
+        "score": review.proposed_score,  # a submitted row always carries its score (SCORE_REQUIRED)
         "reason": review.not_graded_reason,
         "reason_note": review.not_graded_note,
         "sick_leave_months": review.sick_leave_months,

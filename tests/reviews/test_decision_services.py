@@ -205,3 +205,45 @@ def test_the_cells_decider_may_not_change_a_managed_leaders_grade(cast, cycle):
             cell=cast.tree.cell, cycle=cycle, grades={leader.pk: ("COMPLETED", "x")}, user=cast.committee.user
         )
     assert [v.code for v in exc.value.violations] == ["NOT_COMPETENT_ROW"]
+
+
+def test_a_leaders_grade_already_decided_above_counts_as_decided_in_the_quota(cast, cycle):
+    """Leader proposed EXCELLENT, graded GOOD by the managing commune: the cell's quota counts GOOD."""
+    tree = cast.tree
+    commune_sc = _sc("xauy", tree.commune)
+    for _ in range(4):
+        MemberFactory(cell=tree.cell2)
+    propose(tree.cell2, cycle, cast.other_secretary.user)  # 5 GOOD
+    services.cell_decide(cell=tree.cell2, cycle=cycle, user=cast.committee.user)
+    Position.objects.filter(user=cast.secretary.user).update(managed_by=tree.commune)
+    propose(tree.cell, cycle, cast.secretary.user, default="EXCELLENT")
+    leader = MemberReview.objects.get(member=cast.secretary.member)
+    services.leader_decide(review=leader, grade="GOOD", reason="Chưa nổi bật", user=commune_sc)
+    # 1 EXCELLENT against 6 GOOD: allowed (with the leader's proposal it would be 2 against 5)
+    services.cell_decide(cell=tree.cell, cycle=cycle, user=cast.committee.user)
+    assert MemberReview.objects.get(member=cast.member.member).decided_grade == "EXCELLENT"
+
+
+def test_grassroots_cell_override_report_goes_only_to_the_superiors_open_standing_committee(cast, cycle):
+    gcell = cast.tree.gcell
+    secretary = UserFactory(username="bithu-thon")
+    MemberFactory(cell=gcell, user=secretary)
+    position_assign(user=secretary, organization=gcell, kind=PositionKind.CELL_SECRETARY)
+    superior = _sc("xauy2", cast.tree.commune2)
+    former = UserFactory(username="xauy2-cu")
+    position_assign(
+        user=former,
+        organization=cast.tree.commune2,
+        kind=PositionKind.STANDING_COMMITTEE,
+        valid_from=dt.date(2020, 1, 1),
+        valid_to=dt.date(2021, 1, 1),
+    )
+    inspector = UserFactory(username="ubkt2")
+    position_assign(user=inspector, organization=cast.tree.commune2, kind=PositionKind.INSPECTION)
+    propose(gcell, cycle, secretary, default="EXCELLENT")
+    services.cell_decide(cell=gcell, cycle=cycle, decision_record="BB 01", override_reason="Điển hình", user=secretary)
+    note = Notification.objects.get()
+    assert note.user == superior and note.kind == "DECISION"
+    assert note.title == "Chi bộ Thôn Đông quyết định vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ năm 2026"
+    assert note.body == "Số xuất sắc: 1. Lý do: Điển hình"
+    assert note.link == f"/kiem-diem/quyet-dinh/{cast.tree.commune2.pk}/?nam=2026"
