@@ -428,6 +428,7 @@ def _quota_summary(data, rows) -> dict:
         if r["form"].is_bound and r["form"].is_valid()
         else (r["row"].review.proposed_grade if r["row"].review else "")
         for r in rows
+        if not r["row"].elsewhere  # transferred out / graded elsewhere: counted where they are graded
     ]
     grades = data.other_grades + [g for g in typed if g]
     from .rules import quota_max
