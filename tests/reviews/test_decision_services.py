@@ -142,6 +142,9 @@ def test_org_grade_decide_and_reopen_fields(cast, cycle):
     org = services.org_grade_decide(org=tree.cell, cycle=cycle, grade="GOOD", reason=" ", user=cast.committee.user)
     assert (org.status, org.decided_grade, org.decision_reason) == (ReviewStatus.DECIDED, "GOOD", "")
     assert org.decided_at is not None and org.violations == []
+    propose(tree.cell2, cycle, cast.other_secretary.user)  # issue 10: every cell decided before the committee
+    services.cell_decide(cell=tree.cell2, cycle=cycle, user=cast.committee.user)
+    services.org_grade_decide(org=tree.cell2, cycle=cycle, grade="GOOD", user=cast.committee.user)
     committee = services.org_grade_decide(org=tree.committee, cycle=cycle, grade="GOOD", user=commune_sc)
     assert committee.status == ReviewStatus.DECIDED
     committee = services.org_grade_reopen(org=tree.committee, cycle=cycle, reason="  Sai  ", user=commune_sc)
