@@ -226,7 +226,9 @@ def _grid_row_check(request, data: sel.GridData) -> HttpResponse:
     errors: list[str] = []
     if form.is_valid():
         typed = row.rule_row(**form.to_input().rule_fields())
-        found = rules.member_violations(data.policy, typed, grading_date=sel.grading_date(data.cycle), complete=False)
+        found = rules.member_violations(
+            data.policy, typed, grading_date=sel.grading_date(data.cycle), complete=False, year=data.cycle.year
+        )
         errors = [v.message for v in found]
     return render(request, "reviews/_row_errors.html", {"errors": errors, "form": form})
 
