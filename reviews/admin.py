@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_mixins import PlainYearsMixin, ReadOnlyAdmin, ReadOnlyMixin
@@ -48,7 +50,16 @@ class ReviewCycleAdmin(PlainYearsMixin, admin.ModelAdmin):
 
 
 class ReadOnlyHistoryAdmin(ReadOnlyMixin, PlainYearsMixin, SimpleHistoryAdmin):
-    pass
+    """History is read-only: simple-history's "revert" would rewrite a decided grade around the
+    services' rules (authority, locks, re-validation). Changes go through the services only."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(_("Lịch sử chỉ để xem; thay đổi kết quả qua quy trình quyết định xếp loại."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class IndicatorAnswerInline(admin.TabularInline):
@@ -92,3 +103,25 @@ class QuotaOverrideAdmin(ReadOnlyHistoryAdmin):
 @admin.register(RemediationItem)
 class RemediationItemAdmin(ReadOnlyHistoryAdmin):
     list_display = ["member", "year_found", "due_on", "remedied_on"]
+
+
+# --- Issue 10: recorded facts (written by reviews.services.facts; read-only here) -------------------
+from .models import ExemptionRecord, ManifestationConclusion, OrgDisciplineRecord  # noqa: E402
+
+
+@admin.register(ExemptionRecord)
+class ExemptionRecordAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["member", "kind", "valid_from", "valid_to", "decision_number", "decided_by"]
+    list_filter = ["kind"]
+
+
+@admin.register(OrgDisciplineRecord)
+class OrgDisciplineRecordAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["organization", "kind", "decided_on", "decision_number", "counts_for_year", "decided_by"]
+    list_filter = ["kind", "counts_for_year"]
+
+
+@admin.register(ManifestationConclusion)
+class ManifestationConclusionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["member", "year", "concluded_on", "document_number", "concluded_by"]
+    list_filter = ["year"]

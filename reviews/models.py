@@ -1,6 +1,7 @@
 """Review domain: the 27 manifestations catalogue (cycles, reviews and grades build on it)."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -131,6 +132,18 @@ class ReviewCycle(models.Model):
     def __str__(self) -> str:
         return f"{self.organization} — {self.year}"
 
+    def clean(self) -> None:
+        from .rules import regime_covers
+
+        if (
+            self.regime_id
+            and self.year
+            and not regime_covers(first_year=self.regime.first_year, last_year=self.regime.last_year, year=self.year)
+        ):
+            raise ValidationError(
+                {"regime": _("Quy định “%(r)s” không áp dụng cho năm %(y)s.") % {"r": self.regime.name, "y": self.year}}
+            )
+
 
 class ReviewStatus(models.TextChoices):
     DRAFT = "DRAFT", _("Đang viết bản kiểm điểm")
@@ -177,13 +190,36 @@ class MemberReview(models.Model):
     commitment_results = models.TextField(_("kết quả thực hiện cam kết"), blank=True)
     cell_note = models.CharField(_("ghi chú của chi bộ"), max_length=255, blank=True)
     sick_leave_months = models.DecimalField(
-        _("số tháng nghỉ ốm trong năm"), max_digits=4, decimal_places=1, null=True, blank=True
+        _("số tháng nghỉ ốm trong năm"), max_digits=4, decimal_places=2, null=True, blank=True
     )
     civil_service_grade = models.CharField(
         _("xếp loại công chức, viên chức"), max_length=16, choices=Grade.choices, blank=True
     )
     concluded_manifestation = models.BooleanField(_("cấp có thẩm quyền kết luận có biểu hiện suy thoái"), default=False)
     decision_reason = models.CharField(_("lý do thay đổi mức xếp loại"), max_length=255, blank=True)
+    # Added for issue 10 (rules): the decider's approval of "not graded: other", and the
+    # two-years-NOT_COMPLETED flag (REFERENCE 2.4.3) set when the grade is decided.
+    other_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người chấp thuận lý do khác"),
+    )
+    consider_removal = models.BooleanField(_("hai năm liền không hoàn thành nhiệm vụ: xem xét xóa tên"), default=False)
+    # Set when a fact recorded after the decision breaks the decided grade; cleared by a new decision.
+    redecide_reason = models.TextField(_("cần quyết định lại vì"), blank=True)
+    # Transfers: the comment of the cell the member left within `transfer_comment_months`.
+    transfer_comment = models.TextField(_("nhận xét của chi bộ nơi chuyển đi"), blank=True)
+    transfer_comment_cell = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chi bộ nơi chuyển đi"),
+    )
     self_submitted_at = models.DateTimeField(_("nộp bản kiểm điểm lúc"), null=True, blank=True)
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -233,6 +269,11 @@ class MemberReview(models.Model):
                 name="review_proposed_score_range",
                 violation_error_message=_("Điểm phải trong khoảng 0–100."),
             ),
+            models.CheckConstraint(
+                condition=Q(sick_leave_months__isnull=True) | Q(sick_leave_months__gte=0, sick_leave_months__lte=12),
+                name="review_sick_leave_range",
+                violation_error_message=_("Số tháng nghỉ ốm phải trong khoảng 0–12."),
+            ),
         ]
         indexes = [models.Index(fields=["year", "cell"], name="review_year_cell")]
 
@@ -276,6 +317,12 @@ class OrgReview(models.Model):
     return_reason = models.CharField(_("lý do trả lại"), max_length=255, blank=True)
     decision_reason = models.CharField(_("lý do thay đổi mức xếp loại"), max_length=255, blank=True)
     violations = models.JSONField(_("vi phạm quy tắc xếp loại"), default=list, blank=True)
+    redecide_reason = models.TextField(_("cần quyết định lại vì"), blank=True)
+    grade_reopen_reason = models.CharField(_("lý do mở lại xếp loại tổ chức"), max_length=255, blank=True)
+    # A grassroots cell decides its own members as a collective act: the minutes / resolution it cites.
+    decision_record = models.CharField(_("biên bản, nghị quyết của chi bộ"), max_length=255, blank=True)
+    # Optimistic concurrency: bumped by every write to the cell's grid or decision (form version stamp).
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
 
     history = HistoricalRecords()
 
@@ -437,3 +484,122 @@ class QuotaOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grassroots} — {self.year}: {self.max_excellent}"
+
+
+# --- Added for issue 10 (rules): facts the not-graded and organisation rules check -----------------
+
+
+class ExemptionKind(models.TextChoices):
+    EXEMPT = "EXEMPT", _("Miễn công tác và sinh hoạt đảng")
+    TEMPORARY = "TEMPORARY", _("Miễn sinh hoạt đảng tạm thời")
+    SUSPENDED = "SUSPENDED", _("Đình chỉ sinh hoạt đảng")
+
+
+class ExemptionRecord(models.Model):
+    """Quyết định miễn / đình chỉ sinh hoạt đảng: the dated fact behind a "not graded" reason."""
+
+    member = models.ForeignKey(
+        "organizations.Member", on_delete=models.CASCADE, related_name="exemptions", verbose_name=_("đảng viên")
+    )
+    kind = models.CharField(_("loại quyết định"), max_length=16, choices=ExemptionKind.choices)
+    valid_from = models.DateField(_("từ ngày"))
+    valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=64)
+    reason = models.TextField(_("lý do"))
+    decided_by = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp quyết định")
+    )
+    created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quyết định miễn, đình chỉ sinh hoạt đảng")
+        verbose_name_plural = _("quyết định miễn, đình chỉ sinh hoạt đảng")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="exemption_valid_range",
+                violation_error_message=_("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.member} ({self.decision_number})"
+
+    def as_fact(self) -> tuple[str, object, object]:
+        return (self.kind, self.valid_from, self.valid_to)
+
+
+class OrgDisciplineKind(models.TextChoices):
+    REPRIMAND = "REPRIMAND", _("Khiển trách")
+    WARNING = "WARNING", _("Cảnh cáo")
+    DISSOLUTION = "DISSOLUTION", _("Giải tán")
+
+
+class OrgDisciplineRecord(models.Model):
+    """Kỷ luật tổ chức đảng (the collective itself): counts for QĐ 124's > 20 % and QĐ 366's EXCELLENT."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.CASCADE,
+        related_name="discipline_records",
+        verbose_name=_("tổ chức đảng"),
+    )
+    kind = models.CharField(_("hình thức kỷ luật"), max_length=16, choices=OrgDisciplineKind.choices)
+    decided_on = models.DateField(_("ngày quyết định"))
+    decision_number = models.CharField(_("số quyết định"), max_length=64)
+    violation = models.TextField(_("nội dung vi phạm"))
+    counts_for_year = models.PositiveSmallIntegerField(_("tính vào xếp loại năm"))
+    decided_by = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("cấp quyết định")
+    )
+    created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kỷ luật tổ chức đảng")
+        verbose_name_plural = _("kỷ luật tổ chức đảng")
+        indexes = [models.Index(fields=["counts_for_year", "organization"], name="org_discipline_year")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.organization} ({self.decision_number})"
+
+
+class ManifestationConclusion(models.Model):
+    """Kết luận của cấp có thẩm quyền (cấp ủy, ủy ban kiểm tra) that a member shows manifestations
+    of degradation in a year: the fact that forces NOT_COMPLETED (REFERENCE 2.4.2)."""
+
+    member = models.ForeignKey(
+        "organizations.Member", on_delete=models.CASCADE, related_name="conclusions", verbose_name=_("đảng viên")
+    )
+    year = models.PositiveSmallIntegerField(_("tính vào xếp loại năm"))
+    indicators = models.ManyToManyField(Indicator, related_name="+", verbose_name=_("biểu hiện được kết luận"))
+    concluded_on = models.DateField(_("ngày kết luận"))
+    document_number = models.CharField(_("số văn bản kết luận"), max_length=64)
+    content = models.TextField(_("nội dung kết luận"))
+    concluded_by = models.ForeignKey(
+        "organizations.Organization", on_delete=models.PROTECT, related_name="+", verbose_name=_("cơ quan kết luận")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người nhập"),
+    )
+    created_at = models.DateTimeField(_("nhập lúc"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("kết luận có biểu hiện suy thoái")
+        verbose_name_plural = _("kết luận có biểu hiện suy thoái")
+        ordering = ["-concluded_on"]
+        indexes = [models.Index(fields=["member", "year"], name="conclusion_member_year")]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.year} ({self.document_number})"

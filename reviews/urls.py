@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import on_behalf, views
+from . import on_behalf, views, views_facts
 
 app_name = "reviews"
 urlpatterns = [
@@ -10,5 +10,8 @@ urlpatterns = [
     path("ban/<int:pk>/", views.review_detail, name="detail"),
     path("ky-luat/<int:member_id>/", views.discipline, name="discipline"),
     path("nhap-ho/<int:member_id>/", on_behalf.review_on_behalf, name="on_behalf"),
+    path("ket-luan/<int:member_id>/", views_facts.conclusion, name="conclusion"),
+    path("mien-sinh-hoat/<int:member_id>/", views_facts.exemption, name="exemption"),
+    path("ky-luat-to-chuc/<int:org_id>/", views_facts.org_discipline, name="org_discipline"),
     path("khac-phuc/<int:pk>/xong/", views.remediation_done, name="remediation_done"),
 ]

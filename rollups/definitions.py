@@ -11,7 +11,8 @@ O's whole subtree:
     roll, reviews and commitments; members with status LEFT are not on the roll;
   - past years: reviews count in the cell that reviewed them (`MemberReview.cell`, a snapshot);
     the roll and commitments count in the cell of the official membership open on 31/12/Y.
-* **members**: on the roll as above; **members_active**: of those, status probationary or full.
+* **members**: on the roll as above; **members_active**: of those, status probationary or full;
+  **members_probationary**: of those, status probationary (Table A's chính thức / dự bị split).
 * **self_submitted**: reviews past DRAFT; **indicators ind_1..ind_27**: of those, how many flagged
   each manifestation (bit `1 << (number-1)` of `flagged_mask`). Same in both stages.
 * **Stage rows**: PROPOSED counts reviews in status PROPOSED/RETURNED/DECIDED with grade
@@ -53,6 +54,7 @@ ACTIVE_STATUS_VALUES = ("PROBATIONARY", "FULL")
 MEMBER_FIELDS = (
     "members",
     "members_active",
+    "members_probationary",
     "self_submitted",
     "reviewed",
     "graded",

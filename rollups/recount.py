@@ -53,6 +53,7 @@ def _cell_counts(year: int, day: dt.date, cell_ids: set[int]) -> dict[Key, dict[
                 row = counts[(cell_id, stage)]
                 row["members"] += 1
                 row["members_active"] += status in d.ACTIVE_STATUS_VALUES
+                row["members_probationary"] += status == "PROBATIONARY"
     reviews = MemberReview.objects.filter(year=year).values_list(
         "member_id", "cell_id", "status", "proposed_grade", "decided_grade", "not_graded_reason", "flagged_mask"
     )

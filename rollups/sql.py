@@ -64,7 +64,8 @@ def _source_groups(*, current: bool, only: str) -> list[tuple[str, str]]:
                 "grp",
                 f"""
     SELECT m.cell_id, {REVIEW_KEY} AS mask, count(*)::int AS n,
-        count(*) FILTER (WHERE m.status IN ({ACTIVE})) AS members_active, {COMMITMENT_SUMS}
+        count(*) FILTER (WHERE m.status IN ({ACTIVE})) AS members_active,
+        count(*) FILTER (WHERE m.status = 'PROBATIONARY') AS members_probationary, {COMMITMENT_SUMS}
     FROM organizations_member m
     LEFT JOIN reviews_memberreview r ON r.member_id = m.id AND r.year = %(year)s
     {COMMITMENT_JOIN.format(member="m.id")}
@@ -77,7 +78,8 @@ def _source_groups(*, current: bool, only: str) -> list[tuple[str, str]]:
             "roll",
             f"""
     SELECT ms.cell_id, count(*) AS members,
-        count(*) FILTER (WHERE m.status IN ({ACTIVE})) AS members_active, {COMMITMENT_SUMS}
+        count(*) FILTER (WHERE m.status IN ({ACTIVE})) AS members_active,
+        count(*) FILTER (WHERE m.status = 'PROBATIONARY') AS members_probationary, {COMMITMENT_SUMS}
     FROM organizations_membership ms
     JOIN organizations_member m ON m.id = ms.member_id
     {COMMITMENT_JOIN.format(member="ms.member_id")}
@@ -101,6 +103,7 @@ CURRENT_DERIVED = [
     """
 roll AS (
     SELECT g.cell_id, sum(g.n) AS members, sum(g.members_active) AS members_active,
+        sum(g.members_probationary) AS members_probationary,
         sum(g.commitments_submitted) AS commitments_submitted,
         sum(g.commitments_acknowledged) AS commitments_acknowledged,
         sum(g.commitments_late) AS commitments_late
@@ -204,7 +207,7 @@ cells AS (
     review_fields = ["reviewed", "graded", *d.GRADE_FIELDS.values(), *d.REASON_FIELDS.values(), "self_submitted"]
     values = []
     for field in d.MEMBER_FIELDS:
-        if field in ("members", "members_active") or field.startswith("commitments_"):
+        if field in ("members", "members_active", "members_probationary") or field.startswith("commitments_"):
             values.append(f"COALESCE(roll.{field}, 0)")
         elif field in review_fields:
             values.append(f"COALESCE(rv.{field}, 0)")

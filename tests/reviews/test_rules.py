@@ -100,16 +100,23 @@ def test_not_graded_reasons():
 
 @pytest.mark.parametrize("policy", [CURRENT, HD21])
 def test_cell_excellent_needs_all_completed_and_80_percent_good(policy):
-    ok = OrgFacts(grade="EXCELLENT", is_cell=True, member_grades=["GOOD"] * 8 + ["COMPLETED"] * 2)
+    score = Decimal(95)  # QĐ 366 also needs the organisation's score (ignored by criteria regimes)
+    ok = OrgFacts(grade="EXCELLENT", is_cell=True, member_grades=["GOOD"] * 8 + ["COMPLETED"] * 2, score=score)
     assert org_violations(policy, ok) == []
-    low = OrgFacts(grade="EXCELLENT", is_cell=True, member_grades=["GOOD"] * 7 + ["COMPLETED"] * 3)
+    low = OrgFacts(grade="EXCELLENT", is_cell=True, member_grades=["GOOD"] * 7 + ["COMPLETED"] * 3, score=score)
     assert {v.code for v in org_violations(policy, low)} == {"ORG_EXCELLENT_GOOD"}
-    failed = OrgFacts(grade="EXCELLENT", is_cell=True, member_grades=["GOOD"] * 9 + ["NOT_COMPLETED"])
+    failed = OrgFacts(grade="EXCELLENT", is_cell=True, member_grades=["GOOD"] * 9 + ["NOT_COMPLETED"], score=score)
     assert "ORG_EXCELLENT_COMPLETED" in {v.code for v in org_violations(policy, failed)}
 
 
 def test_org_discipline_of_leadership():
     warned = OrgFacts(grade="GOOD", is_cell=False, subunit_grades=["GOOD"], leadership_discipline=["WARNING"])
     assert {v.code for v in org_violations(HD21, warned)} == {"ORG_LEADER_DISCIPLINED"}
-    reprimand = OrgFacts(grade="EXCELLENT", is_cell=False, subunit_grades=["GOOD"], leadership_discipline=["REPRIMAND"])
+    reprimand = OrgFacts(
+        grade="EXCELLENT",
+        is_cell=False,
+        subunit_grades=["GOOD"],
+        leadership_discipline=["REPRIMAND"],
+        score=Decimal(95),
+    )
     assert {v.code for v in org_violations(CURRENT, reprimand)} == {"ORG_EXCELLENT_DISCIPLINE"}

@@ -68,13 +68,13 @@ def test_dashboard_query_count_does_not_grow_with_the_tree(client, built, django
     client.force_login(built.cast.province.user)
     url = reverse("rollups:dashboard", kwargs={"org_id": tree.province.pk})
     # session, user, scope (positions, member), the organisation with its ancestors and rows
-    # (one query), the children, the inbox badge
-    with django_assert_max_num_queries(7):
+    # (one query), the children, the inbox badge, the results needing re-decision (reviews)
+    with django_assert_max_num_queries(8):
         resp = client.get(url)
     assert len(resp.context["board"].children) == 17
-    with django_assert_max_num_queries(8):  # + the cell's members list
+    with django_assert_max_num_queries(9):  # + the cell's members list
         client.get(reverse("rollups:dashboard", kwargs={"org_id": tree.cell.pk}))
-    with django_assert_max_num_queries(6):  # no inbox badge
+    with django_assert_max_num_queries(12):  # no inbox badge; + table B blocks, table C (3), summary (1)
         client.get(reverse("rollups:xlsx", kwargs={"org_id": tree.province.pk}))
 
 
@@ -96,7 +96,7 @@ def test_excel_export_has_the_summary_tables(client, built):
     resp = get(client, built.cast.province.user, "rollups:xlsx", built.tree.province, year=year, stage="DECIDED")
     assert resp["Content-Type"].startswith("application/vnd.openxmlformats")
     wb = load_workbook(BytesIO(resp.content))
-    assert wb.sheetnames == ["Đảng viên", "Tổ chức đảng", "Biểu hiện"]
+    assert wb.sheetnames == ["Đảng viên", "Tổ chức đảng", "Lãnh đạo, quản lý", "Biểu hiện", "Báo cáo tóm tắt"]
     ws = wb["Đảng viên"]
     rows = [r for r in ws.iter_rows(values_only=True) if r and r[1] == "Tổng cộng"]
     assert rows and rows[0][2] == 12
@@ -181,3 +181,56 @@ def test_organisation_page_counts_live_when_a_node_has_no_rollup_yet(client, bui
     counts = {r["org"].name: r["members"] for r in shown["children"]}
     assert counts["Đảng bộ xã Mới"] == 0
     assert shown["total_members"] == sum(counts.values())
+
+
+def test_statutory_report_tables_a_b_c_and_summary(client, built, django_assert_max_num_queries):
+    """REFERENCE 7.1: table A split full / probationary, table B by blocks with "not graded",
+    table C (leadership collectives and leaders), the narrative summary — in constant queries."""
+    from organizations.models import Member, MemberStatus
+    from reviews.models import OrgReview
+
+    year, tree, cast = built.years.this, built.tree, built.cast
+    Member.objects.filter(pk=cast.member.member.pk).update(status=MemberStatus.PROBATIONARY)
+    MemberReview.objects.filter(member=cast.secretary.member, year=year).update(
+        status="DECIDED", decided_grade="NOT_COMPLETED", not_graded_reason="", consider_removal=True
+    )
+    OrgReview.objects.filter(year=year).delete()
+    OrgReview.objects.create(
+        organization=tree.cell, year=year, cycle=built.changer.cycles[year].review, decided_grade="GOOD"
+    )
+    services.rollups_rebuild()
+    client.force_login(cast.province.user)
+    url = reverse("rollups:xlsx", kwargs={"org_id": tree.province.pk})
+    with django_assert_max_num_queries(12):  # + table B blocks (1), table C (1 + 2), summary (1)
+        resp = client.get(url, {"year": year, "stage": "DECIDED"})
+    wb = load_workbook(BytesIO(resp.content))
+    assert wb.sheetnames == ["Đảng viên", "Tổ chức đảng", "Lãnh đạo, quản lý", "Biểu hiện", "Báo cáo tóm tắt"]
+    a = wb["Đảng viên"]
+    header = next(r for r in a.iter_rows(values_only=True) if r and r[0] == "STT")
+    assert header[2:7] == (
+        "Tổng số đảng viên",
+        "Trong đó: chính thức",
+        "Trong đó: dự bị",
+        "Số được xếp loại",
+        "Số không xếp loại",
+    )
+    total = next(r for r in a.iter_rows(values_only=True) if r and r[1] == "Tổng cộng")
+    assert total[2] == 12 and total[3] + total[4] == 12 and total[4] == 1
+    b = [r for r in wb["Tổ chức đảng"].iter_rows(values_only=True) if r and r[0]]
+    titles = [r[0] for r in b if isinstance(r[0], str) and r[0].startswith(("Tổ chức cơ sở", "Chi bộ trực thuộc"))]
+    assert titles == [
+        "Tổ chức cơ sở đảng (đảng bộ cơ sở, chi bộ cơ sở)",
+        "Chi bộ trực thuộc đảng ủy cơ sở, đảng bộ bộ phận",
+    ]
+    block_totals = [r for r in wb["Tổ chức đảng"].iter_rows(values_only=True) if r and r[1] == "Tổng cộng"][1:]
+    grassroots, subordinate = block_totals
+    assert grassroots[2:5] == (2, 0, 2)  # the committee and the grassroots cell, neither graded
+    assert subordinate[2:5] == (2, 1, 1) and subordinate[7] == 1  # Tổ 1 graded GOOD, Tổ 2 not graded
+    c = [r for r in wb["Lãnh đạo, quản lý"].iter_rows(values_only=True) if r and r[1]]
+    assert any(r[1] == "Bí thư chi bộ" and r[2] == 2 for r in c)  # both cell secretaries are members
+    leaders_total = next(r for r in c if str(r[1]).startswith("Tổng số cán bộ lãnh đạo"))
+    assert leaders_total[2] >= 1 and leaders_total[3 + 2 * 4] >= 1  # graded NOT_COMPLETED
+    summary = "\n".join(str(r[0]) for r in wb["Báo cáo tóm tắt"].iter_rows(values_only=True) if r and r[0])
+    assert "7. Xử lý đảng viên không hoàn thành nhiệm vụ" in summary
+    assert "1 đảng viên hai năm liền — chi bộ xem xét đưa ra khỏi Đảng" in summary
+    assert "chính thức 11, dự bị 1" in summary
