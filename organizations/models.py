@@ -25,6 +25,7 @@ def valid_range_check(name: str, message) -> models.CheckConstraint:
 
 
 class OrgKind(models.TextChoices):
+    CENTRAL = "CENTRAL", _("Trung ương")
     PROVINCE = "PROVINCE", _("Đảng bộ tỉnh, thành phố")
     DISTRICT = "DISTRICT", _("Đảng bộ cấp huyện và tương đương (kể cả đảng bộ khối)")
     COMMUNE = "COMMUNE", _("Đảng bộ xã, phường, đặc khu")
@@ -35,6 +36,7 @@ class OrgKind(models.TextChoices):
 
 
 KIND_LABELS_EN = {
+    OrgKind.CENTRAL: "Central level",
     OrgKind.PROVINCE: "Provincial party committee",
     OrgKind.DISTRICT: "District-level or equivalent committee (incl. blocs)",
     OrgKind.COMMUNE: "Commune-level committee",
