@@ -156,6 +156,11 @@ CACHES = {
     )
 }
 
+# Sessions: read from Redis (written through to the database) when Redis is there, so a page
+# costs no session query; without Redis (the embedded default, several processes) the database.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
 EMAIL_PORT = env.int("EMAIL_PORT", default=25)
