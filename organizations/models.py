@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -167,7 +168,11 @@ class Member(models.Model):
         verbose_name = _("đảng viên")
         verbose_name_plural = _("đảng viên")
         ordering = ["sort_key"]
-        indexes = [models.Index(fields=["cell", "sort_key"], name="member_cell_sort")]
+        indexes = [
+            models.Index(fields=["cell", "sort_key"], name="member_cell_sort"),
+            # accent-free substring search (organizations.search); PostgreSQL only, see migration 0004
+            GinIndex(fields=["search_name"], name="member_search_trgm", opclasses=["gin_trgm_ops"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["party_card_number"],
