@@ -294,3 +294,30 @@ def subtree_member_counts(org_ids: list[int]) -> dict[int, int] | None:
         ).values_list("organization_id", "members")
     )
     return rows if len(rows) == len(set(org_ids)) else None
+
+
+def commitment_completeness(org: Organization, year: int) -> dict | None:
+    """The commitments completeness table of `org` for `year` from the roll-ups: the node's row and
+    its children's in one indexed query (≈ 1 ms for a province instead of a GROUP BY over its
+    members). None when the node has no row yet, so the page counts live."""
+    rows = list(
+        OrgRollup.objects.filter(Q(organization_id=org.pk) | Q(parent_id=org.pk), year=year, stage=Stage.DECIDED)
+        .select_related("organization")
+        .order_by()
+    )
+    own = next((r for r in rows if r.organization_id == org.pk), None)
+    if own is None:
+        return None
+
+    def line(row: OrgRollup) -> dict:
+        return {
+            "members": row.members_active,
+            "submitted": row.commitments_submitted,
+            "on_time": row.commitments_on_time,
+            "acknowledged": row.commitments_acknowledged,
+            "returned": row.commitments_returned,
+            "draft": row.commitments_draft,
+        }
+
+    children = sorted((r for r in rows if r.organization_id != org.pk), key=lambda r: r.organization.name)
+    return {"rows": [{"org": r.organization, **line(r)} for r in children], "total": line(own), "as_of": own.updated_at}
