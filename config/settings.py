@@ -51,6 +51,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.db_router.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,6 +92,20 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Scale-out: dashboards, exports, reports and verify_rollups read from a streaming replica when
+# DATABASE_REPLICA_URL is set (core.db_router); writes and everything else use the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests point it at the test database
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+# Behind PgBouncer in transaction pooling: no server-side cursors (they outlive a transaction),
+# and no persistent connection state is relied upon (advisory locks are transaction-scoped).
+if env.bool("PGBOUNCER", default=False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -148,6 +163,16 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One queue per kind of work, so each scales with its own workers (README "Scale-out"):
+# `celery -A config worker -Q rollups`, `-Q notifications`, `-Q imports`, `-Q exports`; anything
+# unrouted (worker pings) stays on the default "celery" queue.
+CELERY_TASK_QUEUE_NAMES = ("celery", "rollups", "notifications", "imports", "exports")
+CELERY_TASK_ROUTES = {
+    "rollups.*": {"queue": "rollups"},
+    "notifications.*": {"queue": "notifications"},
+    "onboarding.*": {"queue": "imports"},
+    "exports.*": {"queue": "exports"},
+}
 
 CACHES = {
     "default": (

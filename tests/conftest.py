@@ -101,5 +101,6 @@ def celery_worker_thread(transactional_db, settings):
     assert settings.CELERY_BROKER_URL.startswith("redis://"), "make test sets REDIS_URL"
     app.conf.task_always_eager = False
     app.loader.import_default_modules()
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+    queues = ",".join(settings.CELERY_TASK_QUEUE_NAMES)  # every queue of CELERY_TASK_ROUTES
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10, queues=queues) as worker:
         yield worker
