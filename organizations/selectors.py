@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -129,12 +130,29 @@ def organizations_readable(*, user) -> QuerySet[Organization]:
     return Organization.objects.filter(paths_q(scope.read_paths))
 
 
-def organization_get_for_user(*, user, pk: int, act: bool = False) -> Organization:
-    """Load an organisation the user may read (or act on); Http404 otherwise."""
-    org = Organization.objects.filter(pk=pk).first()
-    if org is None or not user_scope(user).covers(org.path, act=act):
+def organization_get_for_user(
+    *, user, pk: int | None, act: bool = False, within: Organization | None = None, cell: bool = False
+) -> Organization:
+    """The one scoped loader for organisations (and cells, with `cell=True`).
+
+    Http404 when the organisation does not exist, is outside `within` (if given) or outside what the
+    user may read; with `act=True`, PermissionDenied (403) when the user may read it but not act on it.
+    """
+    qs = Organization.objects.filter(pk=pk)
+    if cell:
+        qs = qs.filter(kind__in=CELL_KINDS)
+    org = qs.first() if pk is not None else None
+    scope = user_scope(user)
+    if org is None or not scope.covers(org.path) or (within is not None and not org.path.startswith(within.path)):
         raise Http404
+    if act and not scope.covers(org.path, act=True):
+        raise PermissionDenied
     return org
+
+
+def cell_get_for_user(*, user, pk: int | None, act: bool = False) -> Organization:
+    """A cell (chi bộ) the user may read (404 otherwise); `act=True` → 403 for read-only roles."""
+    return organization_get_for_user(user=user, pk=pk, act=act, cell=True)
 
 
 def scope_roots(*, user) -> list[Organization]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -186,3 +187,102 @@ class DisciplineForm(forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
+
+
+# --- Query and POST parameters (one parser each; bad values become 400/404 or a field message) ----
+
+ASCII_DIGITS = RegexValidator(r"^[0-9]+$", _("Chỉ nhập chữ số 0–9."))
+
+
+class AsciiIntegerField(forms.IntegerField):
+    """An integer typed in ASCII digits only (int() would also take "٢٠٢٦"; "²" would crash it)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = str(value).strip()
+            ASCII_DIGITS(value)
+        return super().to_python(value)
+
+
+def _id_field(**kwargs):
+    return AsciiIntegerField(min_value=1, max_value=2**31 - 1, **kwargs)
+
+
+class YearForm(forms.Form):
+    """`?nam=` (or a hidden `nam`): a plausible grading year in ASCII digits."""
+
+    nam = AsciiIntegerField(required=False, min_value=2000, max_value=2100)
+
+    @classmethod
+    def year_of(cls, request) -> int | None:
+        """The requested year, None when absent; Http404 when malformed."""
+        from django.http import Http404
+
+        raw = request.GET.get("nam") or request.POST.get("nam") or ""
+        form = cls({"nam": raw.strip()})
+        if not form.is_valid():
+            raise Http404(_("Năm không hợp lệ."))
+        return form.cleaned_data["nam"]
+
+
+class RowCheckForm(forms.Form):
+    dong = _id_field()
+
+
+class GridActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("save", "check", "submit", "collective", "transfer_comment")],
+        required=False,
+    )
+    version = AsciiIntegerField(required=False, min_value=0, max_value=2**31 - 1)
+
+
+class DecisionActionForm(forms.Form):
+    """The common part of every decisions-page POST: what to do, to which organisation, at which version."""
+
+    action = forms.ChoiceField(
+        choices=[(a, a) for a in ("decide", "return", "reopen", "org_grade", "org_reopen", "leader_decide")]
+    )
+    org = _id_field()
+    review = _id_field(required=False)
+    version = AsciiIntegerField(required=False, min_value=0, max_value=2**31 - 1)
+    reason = forms.CharField(required=False, max_length=255)
+    override_reason = forms.CharField(required=False, max_length=2000)
+    decision_record = forms.CharField(required=False, max_length=255)
+
+
+class CellDecisionForm(forms.Form):
+    """The decided grade (and the reason for a change) of every reviewed member of one cell."""
+
+    def __init__(self, *args, reviews=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.reviews = [r for r in reviews if not r.not_graded_reason]
+        for r in self.reviews:
+            self.fields[f"grade_{r.pk}"] = forms.ChoiceField(
+                choices=GRADE_CHOICES,
+                required=False,
+                initial=r.proposed_grade,
+                error_messages={"invalid_choice": _("Mức xếp loại không hợp lệ.")},
+            )
+            self.fields[f"reason_{r.pk}"] = forms.CharField(required=False, max_length=255)
+
+    def grades(self) -> dict[int, tuple[str, str]]:
+        d = self.cleaned_data
+        return {
+            r.pk: (d[f"grade_{r.pk}"], d[f"reason_{r.pk}"])
+            for r in self.reviews
+            if f"grade_{r.pk}" in self.data or f"reason_{r.pk}" in self.data
+        }
+
+    def row_errors(self) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for r in self.reviews:
+            for name in (f"grade_{r.pk}", f"reason_{r.pk}"):
+                if name in self.errors:
+                    out.setdefault(r.member_id, []).extend(self.errors[name])
+        return out
+
+
+class TransferCommentForm(forms.Form):
+    member = _id_field()
+    transfer_comment = forms.CharField(max_length=5000, required=False)

@@ -1,4 +1,7 @@
-"""Review pages. Each view starts with a scoped loader (404 outside scope, 403 for readers acting)."""
+"""Review pages. Each view starts with a scoped loader (404 outside scope, 403 for readers acting),
+parses its input through a form, calls one service and renders. Reads live in reviews.selectors,
+authority and locks in reviews.services.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,21 +17,33 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from organizations.models import Member, Organization
-from organizations.selectors import organization_ancestors, user_scope
+from organizations.models import Organization
+from organizations.selectors import (
+    cell_get_for_user,
+    member_get_for_user,
+    organization_ancestors,
+    organization_get_for_user,
+    user_scope,
+)
 
 from . import history, rules, services
 from . import selectors as sel
 from .forms import (
     SHORT_GRADES,
+    CellDecisionForm,
     CellGradeForm,
     CollectiveForm,
+    DecisionActionForm,
     DisciplineForm,
+    GridActionForm,
     GridRowForm,
     OrgGradeForm,
+    RowCheckForm,
     SelfAssessmentForm,
+    TransferCommentForm,
+    YearForm,
 )
-from .models import Indicator, IndicatorAnswer, RemediationItem
+from .models import Indicator
 
 
 def _errors_of(exc: ValidationError) -> list[str]:
@@ -36,8 +51,7 @@ def _errors_of(exc: ValidationError) -> list[str]:
 
 
 def _cycle_or_404(org: Organization, request: HttpRequest):
-    year = request.GET.get("nam") or request.POST.get("nam")
-    cycle = sel.cycle_for_year(org, int(year)) if year and year.isdigit() else sel.current_cycle(org)
+    cycle = sel.cycle_get(org, YearForm.year_of(request))
     if cycle is None:
         raise Http404(_("Chưa có đợt kiểm điểm cho năm này."))
     return cycle
@@ -48,38 +62,26 @@ def _cycle_or_404(org: Organization, request: HttpRequest):
 
 @login_required
 def my_review(request: HttpRequest) -> HttpResponse:
-    scope = user_scope(request.user)
-    member = Member.objects.select_related("cell").filter(pk=scope.member_id).first() if scope.member_id else None
-    if member is None or member.cell is None:
+    mine = sel.my_review_load(user=request.user)
+    if mine.member is None:
         return render(request, "reviews/my.html", {"member": None})
-    cycle = sel.current_cycle(member.cell)
-    if cycle is None:
-        return render(request, "reviews/my.html", {"member": member, "cycle": None})
-    from .models import MemberReview
-
-    review = MemberReview.objects.filter(member=member, year=cycle.year).select_related("cycle__regime").first()
-    review = review or MemberReview(member=member, year=cycle.year, cycle=cycle, cell=member.cell)
-    indicators = list(Indicator.objects.order_by("number"))
-    answers = (
-        {a.indicator_id: (a.answer, a.note) for a in IndicatorAnswer.objects.filter(review=review)} if review.pk else {}
-    )
-    policy = sel.policy_of(cycle)
+    if mine.cycle is None:
+        return render(request, "reviews/my.html", {"member": mine.member, "cycle": None})
+    review, cycle, policy = mine.review, mine.cycle, mine.policy
     initial = {f: getattr(review, f) for f in ("strengths", "shortcomings", "remediation_report", "commitment_results")}
     initial |= {"self_score": review.self_score, "self_grade": review.self_grade}
-    commitment = _commitment_of(member, cycle.year)
-    if commitment is not None and not review.commitment_results:
+    if mine.commitment is not None and not review.commitment_results:
         initial["commitment_results"] = _("Bản cam kết năm %(y)s (%(s)s): ") % {
             "y": cycle.year,
-            "s": commitment.get_status_display(),
+            "s": mine.commitment.get_status_display(),
         }
     form = SelfAssessmentForm(
-        request.POST or None, initial=initial, indicators=indicators, answers=answers, scores=policy.scores
+        request.POST or None, initial=initial, indicators=mine.indicators, answers=mine.answers, scores=policy.scores
     )
-    editable = services._member_may_edit(review) if review.pk else True
-    if request.method == "POST" and editable and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.review_self_save(
-                member=member,
+                member=mine.member,
                 cycle=cycle,
                 data=form.assessment(),
                 answers=form.answers(),
@@ -93,14 +95,14 @@ def my_review(request: HttpRequest) -> HttpResponse:
             messages.success(request, msg)
             return redirect("reviews:my")
     context = {
-        "member": member,
+        "member": mine.member,
         "cycle": cycle,
         "review": review,
         "form": form,
-        "editable": editable,
+        "editable": mine.editable,
         "policy": policy,
-        "open_items": sel.open_remediation(member, cycle.year),
-        "commitment": commitment,
+        "open_items": sel.open_remediation(mine.member, cycle.year),
+        "commitment": mine.commitment,
         "commitment_url": _url_or_none("commitments:my"),
     }
     return render(request, "reviews/my.html", context)
@@ -121,27 +123,16 @@ def _url_or_none(name: str) -> str | None:
         return None
 
 
-def _commitment_of(member: Member, year: int):
-    try:
-        from commitments.models import Commitment
-    except ImportError:  # pragma: no cover
-        return None
-    return Commitment.objects.filter(member=member, year=year).first()
-
-
 # --- Review page (with audit history) -------------------------------------------------------------
 
 
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = sel.review_get_for_user(user=request.user, pk=pk)
-    scope = user_scope(request.user)
     context = {
         "review": review,
-        "answers": IndicatorAnswer.objects.filter(review=review).exclude(answer="NO").select_related("indicator"),
-        "discipline": review.member.discipline_records.all(),
-        "remediation": RemediationItem.objects.filter(member=review.member).order_by("-year_found", "due_on"),
-        "can_remedy": scope.covers(review.cell.path, act=True),
+        **sel.review_page_load(review),
+        "can_remedy": sel.can_edit_cell(request.user, review.cell),
         "can_discipline": sel.can_enter_discipline(request.user, review.cell),
         "changes": history.review_changes(review),
         "violations": sel.review_violations(review),
@@ -153,16 +144,20 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def remediation_done(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(RemediationItem.objects.select_related("member__cell"), pk=pk)
-    scope = user_scope(request.user)
-    if item.member.cell is None or not scope.covers(item.member.cell.path):
-        raise Http404
-    if not scope.covers(item.member.cell.path, act=True):
-        raise PermissionDenied
-    services.remediation_mark_done(item=item, user=request.user)
-    messages.success(request, _("Đã ghi nhận khắc phục."))
+    item = sel.remediation_get_for_user(user=request.user, pk=pk)
+    try:
+        services.remediation_mark_done(item=item, user=request.user)
+    except PermissionDenied:
+        raise Http404 from None  # a member sees the item but may not confirm it
+    except ValidationError as exc:
+        messages.info(request, " ".join(_errors_of(exc)))
+    else:
+        messages.success(request, _("Đã ghi nhận khắc phục."))
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not (
+        target.startswith("/")
+        and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=False)
+    ):
         target = reverse("organizations:member", args=[item.member_id])
     return redirect(target)
 
@@ -172,29 +167,34 @@ def remediation_done(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
-    cell = sel.cell_get_for_secretary(user=request.user, pk=cell_id)
+    posting = request.method == "POST"
+    cell = cell_get_for_user(user=request.user, pk=cell_id, act=posting)
     cycle = _cycle_or_404(cell, request)
-    can_edit = user_scope(request.user).covers(cell.path, act=True)
-    if request.method == "POST" and not can_edit:
-        raise PermissionDenied
+    can_edit = sel.can_edit_cell(request.user, cell)
     data = sel.grid_load(cell=cell, cycle=cycle)
     locked = bool(data.org_review and data.org_review.status in services.LOCKED_BATCH)
-    action = request.POST.get("action", "")
-    if request.method == "POST" and request.htmx and request.GET.get("dong", "").isdigit() and not locked:
-        return _grid_row_check(request, data, int(request.GET["dong"]))
-    if request.method == "POST" and action == "collective":
+    action_form = GridActionForm(request.POST if posting else None)
+    action = action_form.cleaned_data["action"] if posting and action_form.is_valid() else ""
+    if posting and not action_form.is_valid():
+        return HttpResponse(_("Yêu cầu không hợp lệ."), status=400)
+    if posting and request.htmx and "dong" in request.GET:
+        return _grid_row_check(request, data)
+    if posting and action == "collective":
         return _grid_collective(request, cell, cycle)
-    forms_by_member = _row_forms(request, data, bound=request.method == "POST" and not locked)
+    if posting and action == "transfer_comment":
+        return _grid_transfer_comment(request, data)
+    forms_by_member = _row_forms(request, data, bound=posting)
     cell_form = CellGradeForm(
-        request.POST if request.method == "POST" and not locked else None,
+        request.POST if posting else None,
         initial={
             "org_grade": data.org_review.proposed_grade if data.org_review else "",
             "org_score": data.org_review.proposed_score if data.org_review else None,
         },
     )
     violations, top_errors = [], []
-    if request.method == "POST" and not locked:
-        result = _grid_post(request, data, forms_by_member, cell_form, action)
+    if posting:
+        version = action_form.cleaned_data["version"]
+        result = _grid_post(request, data, forms_by_member, cell_form, action, version)
         if isinstance(result, HttpResponse):
             return result
         violations, top_errors = result
@@ -213,8 +213,12 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
     )
 
 
-def _grid_row_check(request, data: sel.GridData, member_id: int) -> HttpResponse:
+def _grid_row_check(request, data: sel.GridData) -> HttpResponse:
     """htmx: re-check one row as it is typed (that member's rules; the quota is checked on submit)."""
+    which = RowCheckForm(request.GET)
+    if not which.is_valid():
+        raise Http404
+    member_id = which.cleaned_data["dong"]
     row = next((r for r in data.own_rows if r.member.pk == member_id), None)
     if row is None:
         raise Http404
@@ -257,7 +261,7 @@ def _row_initial(data: sel.GridData, row: sel.GridRow) -> dict:
     return initial
 
 
-def _grid_post(request, data, forms_by_member, cell_form, action):
+def _grid_post(request, data, forms_by_member, cell_form, action, version):
     """Validate the typed grid; save, submit or only check. Returns a redirect or what to show."""
     if not (all(f.is_valid() for f in forms_by_member.values()) and cell_form.is_valid()):
         return [], [_("Có ô nhập sai định dạng; xem các dòng được đánh dấu.")]
@@ -273,16 +277,26 @@ def _grid_post(request, data, forms_by_member, cell_form, action):
             org_grade=org_grade,
             org_score=org_score,
             submit=action == "submit",
+            version=version,
             user=request.user,
         )
+    except services.StaleVersion as exc:
+        return [], [exc.message, *exc.changes]
     except services.RulesRefused as exc:
-        return exc.violations, [
-            _("Chưa nộp được: còn vi phạm quy định xếp loại. Đồng chí sửa các dòng được đánh dấu rồi nộp lại.")
-        ]
+        if action == "submit":
+            top = _("Chưa nộp được: còn vi phạm quy định xếp loại. Đồng chí sửa các dòng được đánh dấu rồi nộp lại.")
+        else:
+            top = _("Chưa lưu được: có dòng vừa chọn lý do không xếp loại vừa chọn mức xếp loại.")
+        return exc.violations, [top]
     except ValidationError as exc:
         return [], _errors_of(exc)
+    quota = [v.message for v in left if v.code == "QUOTA"]
     if action == "submit":
         messages.success(request, _("Chi bộ đã nộp đề xuất xếp loại lên cấp quyết định."))
+        for message in quota:
+            messages.warning(
+                request, _("Lưu ý: %(m)s Cấp quyết định sẽ xét tỷ lệ trên toàn tổ chức cơ sở đảng.") % {"m": message}
+            )
     else:
         messages.success(request, _("Đã lưu bảng xếp loại của chi bộ."))
         if left:
@@ -307,6 +321,29 @@ def _grid_collective(request, cell, cycle) -> HttpResponse:
     else:
         messages.error(request, _("Ghi tóm tắt kết quả kiểm điểm tập thể."))
     return redirect(f"{reverse('reviews:grid', args=[cell.pk])}?nam={cycle.year}")
+
+
+def _grid_transfer_comment(request, data: sel.GridData) -> HttpResponse:
+    """The old cell's comment on a member who transferred out (within transfer_comment_months)."""
+    form = TransferCommentForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    # scoped to this cell's rows: the member now belongs to a cell outside the secretary's scope
+    row = next((r for r in data.rows if r.transferred_out and r.member.pk == form.cleaned_data["member"]), None)
+    if row is None:
+        raise Http404
+    try:
+        services.transfer_comment_save(
+            old_cell=data.cell,
+            member=row.member,
+            cycle=data.cycle,
+            comment=form.cleaned_data["transfer_comment"],
+            user=request.user,
+        )
+        messages.success(request, _("Đã gửi nhận xét về đồng chí %(n)s cho chi bộ mới.") % {"n": row.member.full_name})
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors_of(exc)))
+    return redirect(_grid_url(data))
 
 
 def _options(choices, selected) -> str:
@@ -377,6 +414,7 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
         "cell_errors": cell_level,
         "top_errors": top_errors,
         "can_edit": can_edit and not locked,
+        "can_comment": can_edit,
         "locked": locked,
         "decider": sel.member_decider(data.cell),
         "ancestors": organization_ancestors(org=data.cell),
@@ -408,7 +446,7 @@ def _quota_summary(data, rows) -> dict:
 
 @login_required
 def decisions(request: HttpRequest, org_id: int) -> HttpResponse:
-    decider = sel.decider_get_for_user(user=request.user, pk=org_id)
+    decider = organization_get_for_user(user=request.user, pk=org_id)
     cycle = _cycle_or_404(decider, request)
     allowed = sel.can_decide(request.user, decider)
     errors: dict[int, list[str]] = {}
@@ -418,25 +456,21 @@ def decisions(request: HttpRequest, org_id: int) -> HttpResponse:
         result = _decisions_post(request, decider, cycle, errors)
         if result is not None:
             return result
-    cells = sel.cells_decided_by(decider, cycle.year)
-    proposed_ids = [c.pk for c, o in cells if o and o.status in services.LOCKED_BATCH]
-    reviews: dict[int, list] = {}
-    from .models import MemberReview
-
-    for r in (
-        MemberReview.objects.filter(cell_id__in=proposed_ids, year=cycle.year)
-        .select_related("member")
-        .order_by("member__sort_key")
-    ):
-        reviews.setdefault(r.cell_id, []).append(r)
+    page = sel.decisions_load(decider=decider, cycle=cycle)
     context = {
         "org": decider,
         "cycle": cycle,
         "allowed": allowed,
         "cells": [
-            {"cell": c, "review": o, "members": reviews.get(c.pk, []), "errors": errors.get(c.pk, [])} for c, o in cells
+            {"cell": c, "review": o, "members": page["reviews"].get(c.pk, []), "errors": errors.get(c.pk, [])}
+            for c, o in page["cells"]
         ],
-        "orgs": sel.orgs_graded_by(decider, cycle.year),
+        "orgs": page["orgs"],
+        "redecide": page["redecide"],
+        "redecide_count": len(page["redecide"]["members"]) + len(page["redecide"]["orgs"]),
+        "overrides": page["overrides"],
+        "leaders": page["leaders"],
+        "grassroots_cell": decider.kind == "GRASSROOTS_CELL",
         "org_errors": errors.get(0, []),
         "ancestors": organization_ancestors(org=decider),
         "post": request.POST if request.method == "POST" else {},
@@ -447,44 +481,69 @@ def decisions(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 def _decisions_post(request, decider, cycle, errors):
-    action = request.POST.get("action")
-    target = get_object_or_404(Organization, pk=request.POST.get("org") or 0)
-    if not target.path.startswith(decider.path):
-        raise Http404
-    key = target.pk if action != "org_grade" else 0
+    """One action on one organisation inside the decider's subtree (404 outside it, 403 if not competent)."""
+    form = DecisionActionForm(request.POST)
+    if not form.is_valid():
+        if "org" in form.errors or "action" in form.errors or "review" in form.errors:
+            raise Http404
+        errors[0] = [m for field_errors in form.errors.values() for m in field_errors]
+        return None
+    action, d = form.cleaned_data["action"], form.cleaned_data
+    target = organization_get_for_user(user=request.user, pk=d["org"], within=decider)
+    key = target.pk if action not in ("org_grade", "org_reopen") else 0
     try:
         if action == "decide":
-            grades = {
-                int(k[6:]): (v, request.POST.get(f"reason_{k[6:]}", ""))
-                for k, v in request.POST.items()
-                if k.startswith("grade_") and k[6:].isdigit()
-            }
+            grades_form = CellDecisionForm(request.POST, reviews=sel.reviews_of_cell(target, cycle.year))
+            if not grades_form.is_valid():
+                errors[key] = [m for ms in grades_form.row_errors().values() for m in ms]
+                return None
             services.cell_decide(
                 cell=target,
                 cycle=cycle,
-                grades=grades,
-                override_reason=request.POST.get("override_reason", ""),
+                grades=grades_form.grades(),
+                override_reason=d["override_reason"],
+                decision_record=d["decision_record"],
+                version=d["version"],
                 user=request.user,
             )
             messages.success(request, _("Đã quyết định xếp loại đảng viên của %(c)s.") % {"c": target.name})
         elif action in ("return", "reopen"):
-            services.cell_return(cell=target, cycle=cycle, reason=request.POST.get("reason", ""), user=request.user)
+            services.cell_return(cell=target, cycle=cycle, reason=d["reason"], version=d["version"], user=request.user)
             messages.success(request, _("Đã trả lại %(c)s.") % {"c": target.name})
         elif action == "org_grade":
-            form = OrgGradeForm(request.POST)
-            if not form.is_valid():
+            grade_form = OrgGradeForm(request.POST)
+            if not grade_form.is_valid():
                 errors[0] = [_("Chọn mức xếp loại tổ chức.")]
                 return None
             services.org_grade_decide(
                 org=target,
                 cycle=cycle,
-                grade=form.cleaned_data["grade"],
-                reason=form.cleaned_data["reason"],
+                grade=grade_form.cleaned_data["grade"],
+                reason=grade_form.cleaned_data["reason"],
                 user=request.user,
             )
             messages.success(request, _("Đã quyết định xếp loại %(c)s.") % {"c": target.name})
+        elif action == "org_reopen":
+            services.org_grade_reopen(org=target, cycle=cycle, reason=d["reason"], user=request.user)
+            messages.success(request, _("Đã mở lại xếp loại %(c)s.") % {"c": target.name})
+        elif action == "leader_decide":
+            review = sel.reviews_of_cell(target, cycle.year)
+            review = next((r for r in review if r.pk == d["review"]), None)
+            if review is None:
+                raise Http404
+            grade_form = CellDecisionForm(request.POST, reviews=[review])
+            if not grade_form.is_valid():
+                errors[0] = [m for ms in grade_form.row_errors().values() for m in ms]
+                return None
+            grade, reason = grade_form.grades().get(review.pk, (review.proposed_grade, ""))
+            key = 0
+            services.leader_decide(review=review, grade=grade, reason=reason, user=request.user)
+            messages.success(request, _("Đã quyết định xếp loại đồng chí %(n)s.") % {"n": review.member.full_name})
         else:
             raise Http404
+    except services.StaleVersion as exc:
+        errors[key] = [exc.message]
+        return None
     except services.RulesRefused as exc:
         errors[key] = [v.message for v in exc.violations]
         return None
@@ -499,17 +558,14 @@ def _decisions_post(request, decider, cycle, errors):
 
 @login_required
 def discipline(request: HttpRequest, member_id: int) -> HttpResponse:
-    from organizations.selectors import member_get_for_user
-
     member = member_get_for_user(user=request.user, pk=member_id)
     if member.cell is None or not sel.can_enter_discipline(request.user, member.cell):
         raise PermissionDenied
     form = DisciplineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
         body = _discipline_body(request.user, member.cell)
         try:
-            services.discipline_record_create(member=member, decided_by=body, user=request.user, **d)
+            services.discipline_record_create(member=member, decided_by=body, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _add_form_errors(form, exc)
         else:

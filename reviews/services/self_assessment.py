@@ -1,0 +1,123 @@
+"""Tự kiểm điểm — the member's written review, answers to the 27 manifestations, self-score and grade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from organizations.models import Member, Organization
+
+from .. import rules
+from .. import selectors as sel
+from ..models import Answer, Indicator, IndicatorAnswer, MemberReview, ReviewCycle, ReviewStatus
+from ..selectors.permissions import member_may_edit
+from .base import changed, org_review_lock
+
+
+@dataclass
+class SelfAssessment:
+    strengths: str = ""
+    shortcomings: str = ""
+    remediation_report: str = ""
+    commitment_results: str = ""
+    self_score: Decimal | None = None
+    self_grade: str = ""
+
+
+def _require_author(user, member: Member) -> None:
+    """Only the member writes their own review (user=None: a system caller such as seeding)."""
+    if user is None or user.is_superuser:
+        return
+    if getattr(member, "user_id", None) != user.pk:
+        raise PermissionDenied(_("Chỉ đảng viên tự viết bản kiểm điểm của mình."))
+
+
+@transaction.atomic
+def review_self_save(
+    *,
+    member: Member,
+    cycle: ReviewCycle,
+    data: SelfAssessment,
+    answers: dict[int, tuple[str, str]],
+    submit: bool,
+    user,
+) -> MemberReview:
+    """Save (and optionally submit) the member's written review; answers are {indicator_id: (answer, note)}.
+
+    One version in the audit trail per save: the review row is written once, then its answers.
+    Refused once the cell has proposed (or the decision is made): the lock lives here, not in the view.
+    """
+    _require_author(user, member)
+    if member.cell_id is None:
+        raise ValidationError(_("Đảng viên chưa sinh hoạt ở chi bộ nào."))
+    org_review_lock(Organization.objects.get(pk=member.cell_id), cycle)  # serialise with the cell's grid
+    review = MemberReview.objects.select_for_update().filter(member=member, year=cycle.year).first()
+    if review is None:
+        review = MemberReview(member=member, year=cycle.year, cycle=cycle, cell_id=member.cell_id)
+    elif not member_may_edit(review):
+        raise ValidationError(_("Chi bộ đã đề xuất xếp loại: bản kiểm điểm không sửa được nữa."))
+    errors = _self_errors(cycle, data, submit)
+    if errors:
+        raise ValidationError(errors)
+    for name, value in data.__dict__.items():
+        setattr(review, name, value)
+    existing = {a.indicator_id: a for a in review.answers.all()} if review.pk else {}
+    review.flagged_mask = _mask(answers, existing)
+    if submit:
+        review.status = ReviewStatus.SELF_SUBMITTED
+        review.self_submitted_at = timezone.now()
+    review.full_clean()
+    review.save()
+    _save_answers(review, answers, existing, user)
+    changed([review.cell_id], review.year)
+    return review
+
+
+def _self_errors(cycle: ReviewCycle, data: SelfAssessment, submit: bool) -> dict[str, str]:
+    policy = sel.policy_of(cycle)
+    errors: dict[str, str] = {}
+    if submit and not data.self_grade:
+        errors["self_grade"] = _("Chọn mức tự xếp loại trước khi nộp.")
+    if policy.scores and submit and data.self_score is None:
+        errors["self_score"] = _("Quy định này chấm điểm: phải nhập điểm tự chấm (0–100).")
+    if policy.scores and data.self_score is not None and data.self_grade:
+        allowed = rules.band_grade(policy, data.self_score)
+        if rules.RANK[data.self_grade] > rules.RANK[allowed]:
+            errors["self_grade"] = _("Điểm tự chấm chỉ cho phép tự xếp loại tối đa “%(g)s”.") % {
+                "g": rules.grade_label(allowed)
+            }
+    return errors
+
+
+def _mask(answers: dict[int, tuple[str, str]], existing: dict[int, IndicatorAnswer]) -> int:
+    """27-bit mask of indicators answered "some signs" or "yes" (typed answers win over stored ones)."""
+    numbers = dict(Indicator.objects.values_list("id", "number"))
+    flagged = {i for i, row in existing.items() if row.answer != Answer.NO and i not in answers}
+    flagged |= {i for i, (answer, _note) in answers.items() if answer != Answer.NO}
+    mask = 0
+    for indicator_id in flagged:
+        mask |= 1 << (numbers[indicator_id] - 1)
+    return mask
+
+
+def _save_answers(
+    review: MemberReview, answers: dict[int, tuple[str, str]], existing: dict[int, IndicatorAnswer], user
+) -> None:
+    new, changed_rows = [], []
+    for indicator_id, (answer, note) in answers.items():
+        row = existing.get(indicator_id)
+        if row is None:
+            new.append(IndicatorAnswer(review=review, indicator_id=indicator_id, answer=answer, note=note))
+        elif (row.answer, row.note) != (answer, note):
+            row.answer, row.note = answer, note
+            changed_rows.append(row)
+    if new:
+        bulk_create_with_history(new, IndicatorAnswer, default_user=user)
+    if changed_rows:
+        bulk_update_with_history(changed_rows, IndicatorAnswer, ["answer", "note"], default_user=user)
