@@ -173,7 +173,7 @@ class Member(models.Model):
         ordering = ["sort_key"]
         indexes = [
             models.Index(fields=["cell", "sort_key"], name="member_cell_sort"),
-            # accent-free substring search (organizations.search); PostgreSQL only, see migration 0004
+            # accent-free substring search (organizations.search); PostgreSQL only, see migration 0005
             GinIndex(fields=["search_name"], name="member_search_trgm", opclasses=["gin_trgm_ops"]),
         ]
         constraints = [

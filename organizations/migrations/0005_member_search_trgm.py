@@ -20,7 +20,7 @@ class PostgresOnlyAddIndex(migrations.AddIndex):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("organizations", "0003_central_kind")]
+    dependencies = [("organizations", "0004_central_kind")]
 
     operations = [
         TrigramExtension(),

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('organizations', '0002_path_collation'),
+        ('organizations', '0003_grading_authority_and_quota_group'),
     ]
 
     operations = [
