@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_mixins import FixedYearFilter, PlainYearsMixin
+from core.admin_mixins import CappedCountPaginator, FixedYearFilter, PlainYearsMixin
 from organizations.admin import MemberSearchMixin
 
 from .models import Commitment, CommitmentAction, CommitmentCycle
@@ -30,6 +30,7 @@ class CommitmentAdmin(MemberSearchMixin, PlainYearsMixin, SimpleHistoryAdmin):
     list_select_related = ["member"]
     member_search_field = "member"
     show_full_result_count = False
+    paginator = CappedCountPaginator
     inlines = [CommitmentActionInline]
 
     def has_change_permission(self, request, obj=None) -> bool:

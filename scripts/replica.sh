@@ -41,7 +41,9 @@ create() {
   for guc in max_connections max_worker_processes max_wal_senders max_prepared_transactions max_locks_per_transaction; do
     opts+=(-o "$guc=$(primary "show $guc")")
   done
-  pg_createcluster "$VERSION" "$NAME" -p "$PORT" "${opts[@]}" -o hot_standby=on -o hot_standby_feedback=on -o "listen_addresses='127.0.0.1'" >/dev/null
+  pg_createcluster "$VERSION" "$NAME" -p "$PORT" "${opts[@]}" -o hot_standby=on -o hot_standby_feedback=on >/dev/null
+  # (quoted values do not survive pg_createcluster -o: append them)
+  echo "listen_addresses = '127.0.0.1'" >>"$CONF/postgresql.conf"
   cat >"$CONF/pg_hba.conf" <<HBA
 local all all trust
 host all all 127.0.0.1/32 trust
