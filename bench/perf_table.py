@@ -27,6 +27,9 @@ import urllib.parse
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Tasks run in-process (so no queued task of a bench database reaches a worker of another): the
+# saves below include their roll-up refresh, which a worker would otherwise take off the request.
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
 
 import django  # noqa: E402
 
