@@ -42,12 +42,17 @@ def read_alias() -> str:
 
 
 @contextmanager
-def replica_reads():
+def replica_reads(*, fresh: bool = False):
+    """Reads inside go to the replica (until something is written). `fresh`: a unit of work of its
+    own (a read-only command) that owes nothing to writes made before it in this thread."""
     token = _use_replica.set(True)
+    wrote = _wrote.set(False) if fresh else None
     try:
         yield
     finally:
         _use_replica.reset(token)
+        if wrote is not None:
+            _wrote.reset(wrote)
 
 
 def reads_from_replica(view):

@@ -67,7 +67,11 @@ def scope_forget(user_id: int | None) -> None:
     transaction.on_commit(lambda: cache.delete_many(keys))
 
 
-def on_position_changed(sender, **kwargs) -> None:
+def on_position_changed(sender, created: bool = False, **kwargs) -> None:
+    # A new organisation changes nobody's scope (its positions do, when they are saved); a new
+    # position, an edited or ended one, a closed or deleted organisation do.
+    if created and sender.__name__ == "Organization":
+        return
     scopes_forget_all()
 
 

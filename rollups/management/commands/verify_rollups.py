@@ -14,7 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=50, help="differences printed at most")
 
     def handle(self, *args, year: int | None, limit: int, **options):
-        with replica_reads():  # a read-only recount: the replica when DATABASE_REPLICA_URL is set
+        with replica_reads(fresh=True):  # a read-only recount: the replica when DATABASE_REPLICA_URL is set
             self._verify(year, limit)
 
     def _verify(self, year: int | None, limit: int) -> None:
