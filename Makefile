@@ -35,7 +35,7 @@ run: install
 	@echo "Tự soi: http://127.0.0.1:$(PORT)/  (demo password: tusoi2026; logins: admin, bithu, dangvien, bithucs, dangbo, xauy, ubkt, tinhuy, ubkttinh)"
 	@if [ -n "$$REDIS_URL" ]; then \
 		echo "Starting Celery worker and beat against $$REDIS_URL"; \
-		$(VENV)/bin/celery -A config worker --beat -l info --concurrency 2 & \
+		$(VENV)/bin/celery -A config worker --beat -l info --concurrency 2 -Q celery,rollups,notifications,imports,exports & \
 		trap 'kill %1' EXIT INT TERM; \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT); \
 	else \

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.admin_mixins import PlainYearsMixin
+from core.admin_mixins import CappedCountPaginator, FixedYearFilter, PlainYearsMixin
+from organizations.admin import MemberSearchMixin
 
 from .models import Commitment, CommitmentAction, CommitmentCycle
 
@@ -21,12 +22,15 @@ class CommitmentActionInline(admin.TabularInline):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(PlainYearsMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(MemberSearchMixin, PlainYearsMixin, SimpleHistoryAdmin):
     """Read-only here: status changes go through the services (audit, roll-up events)."""
 
     list_display = ["member", "year", "status", "submitted_at", "acknowledged_at"]
-    list_filter = ["year", "status"]
-    search_fields = ["member__full_name", "member__party_card_number"]
+    list_filter = [FixedYearFilter, "status"]
+    list_select_related = ["member"]
+    member_search_field = "member"
+    show_full_result_count = False
+    paginator = CappedCountPaginator
     inlines = [CommitmentActionInline]
 
     def has_change_permission(self, request, obj=None) -> bool:

@@ -57,5 +57,5 @@ def seed_commitments(result: SeedResult) -> None:
             (result.year - 1, [97, 2, 0, 1], set()),
             (result.year, [90, 5, 2, 3], result.demo_cell_ids),  # demo cells start the year empty
         ):
-            cycle = commitment_cycle_ensure(organization=province, year=year)
+            cycle = commitment_cycle_ensure(organization=result.cycle_owner(province), year=year)
             bulk_copy(Commitment, _commitments(cycle, members, rng, weights, skip), trusted_keys=True)

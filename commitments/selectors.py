@@ -296,9 +296,26 @@ def _ratio(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+# The roll-ups register a provider: (org, year) -> {"rows": [...], "total": {...}} or None when
+# they have no row for the organisation yet; the live GROUP BY over members is only the fallback.
+COMPLETENESS_PROVIDERS: list = []
+
+
 def completeness_children(*, org: Organization, cycle: CommitmentCycle) -> dict:
     """Per direct child of `org` and for the whole subtree: counted members, submitted, on time
-    (first submission by the deadline), acknowledged. Three queries, whatever the tree size."""
+    (first submission by the deadline), acknowledged. From the roll-ups (one query) when they
+    have the organisation's row, else counted live (three queries, whatever the tree size)."""
+    for provider in COMPLETENESS_PROVIDERS:
+        table = provider(org, cycle.year)
+        if table is not None:
+            for row in (*table["rows"], table["total"]):
+                row["share"] = _ratio(row["on_time"], row["members"])
+            table["total"]["submitted_share"] = _ratio(table["total"]["submitted"], table["total"]["members"])
+            return table
+    return _completeness_live(org=org, cycle=cycle)
+
+
+def _completeness_live(*, org: Organization, cycle: CommitmentCycle) -> dict:
     children = list(Organization.objects.filter(path__startswith=org.path, depth=org.depth + 1).order_by("name"))
     by_prefix = {
         row["prefix"]: row for row in _completeness_query(org=org, cycle=cycle, prefix_len=len(org.path) + org.steplen)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.db_router import reads_from_replica
 from organizations.models import Organization
 from organizations.selectors import organization_ancestors, organization_get_for_user
 
@@ -314,6 +315,7 @@ def cell_acknowledge_bulk(request: HttpRequest, cell_id: int) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def organization_completeness(request: HttpRequest, org_id: int) -> HttpResponse:
     org = organization_get_for_user(user=request.user, pk=org_id)
     if org.is_cell:

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.db_router.ReplicaPinMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,6 +109,20 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Scale-out: dashboards, exports, reports and verify_rollups read from a streaming replica when
+# DATABASE_REPLICA_URL is set (core.db_router); writes and everything else use the primary.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"].get("CONN_MAX_AGE", 0)
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests point it at the test database
+    DATABASE_ROUTERS = ["core.db_router.ReplicaRouter"]
+# Behind PgBouncer in transaction pooling: no server-side cursors (they outlive a transaction),
+# and no persistent connection state is relied upon (advisory locks are transaction-scoped).
+if env.bool("PGBOUNCER", default=False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -153,7 +169,7 @@ MEDIA_URL = "/media/"
 # Celery: Redis when REDIS_URL is set, otherwise tasks run in-process (embedded default).
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)  # benches: in-process
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "cache+memory://")
 CELERY_RESULT_EXTENDED = True
@@ -165,6 +181,16 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# One queue per kind of work, so each scales with its own workers (README "Scale-out"):
+# `celery -A config worker -Q rollups`, `-Q notifications`, `-Q imports`, `-Q exports`; anything
+# unrouted (worker pings) stays on the default "celery" queue.
+CELERY_TASK_QUEUE_NAMES = ("celery", "rollups", "notifications", "imports", "exports")
+CELERY_TASK_ROUTES = {
+    "rollups.*": {"queue": "rollups"},
+    "notifications.*": {"queue": "notifications"},
+    "onboarding.*": {"queue": "imports"},
+    "exports.*": {"queue": "exports"},
+}
 
 CACHES = {
     "default": (
@@ -173,6 +199,11 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Sessions: read from Redis (written through to the database) when Redis is there, so a page
+# costs no session query; without Redis (the embedded default, several processes) the database.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
@@ -261,6 +292,9 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True  # tasks here are idempotent (see each 
 # once (notifications/claims.py), so a redelivery after the visibility timeout sends nothing twice.
 CELERY_TASK_ANNOTATIONS = {"notifications.send_reminders": {"time_limit": 3600, "soft_time_limit": 3540}}
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
+# CELERY_QUEUE names one queue for everything (an isolated smoke or fault run): no per-kind routes.
+if CELERY_TASK_DEFAULT_QUEUE != "celery":
+    CELERY_TASK_ROUTES = {}
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 JOB_HEARTBEAT_SECONDS = env.float("JOB_HEARTBEAT_SECONDS", default=5)
 JOB_HEARTBEAT_STALE_SECONDS = env.float("JOB_HEARTBEAT_STALE_SECONDS", default=20)

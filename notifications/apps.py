@@ -26,5 +26,14 @@ class NotificationsConfig(AppConfig):
                     "gửi cấp ủy cấp trên danh sách đơn vị chậm sau hạn.",
                 )
             )
+        from django.db.models.signals import post_delete, post_save
+
+        from .counter import on_notification_saved
+        from .models import Notification
+
+        # Single saves (mark read, the admin) drop the owner's unread counter; bulk inserts do it
+        # in the service that makes them.
+        post_save.connect(on_notification_saved, sender=Notification, dispatch_uid="unread-counter-save")
+        post_delete.connect(on_notification_saved, sender=Notification, dispatch_uid="unread-counter-delete")
         if unread_badge not in NAV_HOOKS:
             NAV_HOOKS.append(unread_badge)

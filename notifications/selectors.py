@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
+from .counter import unread_get
 from .models import Notification
 
 
@@ -13,8 +14,8 @@ def notifications_for(*, user) -> QuerySet[Notification]:
 
 
 def unread_count(*, user) -> int:
-    """One COUNT on a partial index; runs on every page through the navigation bar."""
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The navigation bar's badge: the cached counter (a COUNT on a partial index only on a miss)."""
+    return unread_get(user.pk, lambda: Notification.objects.filter(user=user, read_at__isnull=True).count())
 
 
 def notification_get_for_user(*, user, pk: int) -> Notification:

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from .claims import claims_mark_sent, claims_release, claims_take
+from .counter import unread_forget
 from .due import DueItem, Person, reminders_due
 from .messages import Section, absolute, section_for
 from .models import Notification
@@ -112,6 +113,7 @@ def _record(accepted: list[Outgoing], run_id: uuid.UUID) -> int:
         for s in out.sections
     ]
     Notification.objects.bulk_create(inbox, batch_size=1000)
+    unread_forget(n.user_id for n in inbox)
     return len(inbox)
 
 
@@ -128,6 +130,7 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 
 @transaction.atomic
 def notifications_mark_all_read(*, user) -> int:
+    unread_forget([user.pk])
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 

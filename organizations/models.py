@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -25,6 +26,7 @@ def valid_range_check(name: str, message) -> models.CheckConstraint:
 
 
 class OrgKind(models.TextChoices):
+    CENTRAL = "CENTRAL", _("Trung ương")
     PROVINCE = "PROVINCE", _("Đảng bộ tỉnh, thành phố")
     DISTRICT = "DISTRICT", _("Đảng bộ cấp huyện và tương đương (kể cả đảng bộ khối)")
     COMMUNE = "COMMUNE", _("Đảng bộ xã, phường, đặc khu")
@@ -35,6 +37,7 @@ class OrgKind(models.TextChoices):
 
 
 KIND_LABELS_EN = {
+    OrgKind.CENTRAL: "Central level",
     OrgKind.PROVINCE: "Provincial party committee",
     OrgKind.DISTRICT: "District-level or equivalent committee (incl. blocs)",
     OrgKind.COMMUNE: "Commune-level committee",
@@ -168,7 +171,11 @@ class Member(models.Model):
         verbose_name = _("đảng viên")
         verbose_name_plural = _("đảng viên")
         ordering = ["sort_key"]
-        indexes = [models.Index(fields=["cell", "sort_key"], name="member_cell_sort")]
+        indexes = [
+            models.Index(fields=["cell", "sort_key"], name="member_cell_sort"),
+            # accent-free substring search (organizations.search); PostgreSQL only, see migration 0005
+            GinIndex(fields=["search_name"], name="member_search_trgm", opclasses=["gin_trgm_ops"]),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["party_card_number"],

@@ -37,7 +37,12 @@ class SeedResult:
     seed: int = 1
     demo_users: dict[str, str] = field(default_factory=dict)  # username -> what it shows
     demo_cell_ids: set[int] = field(default_factory=set)  # left untouched by yearly seeds (demo journeys)
+    central: Organization | None = None  # the national seed's root above the provinces
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step, printed by seed_demo
+
+    def cycle_owner(self, province: Organization) -> Organization:
+        """Cycles live on the tree's root: the central node of a national seed, else the province."""
+        return self.central or province
 
 
 SEED_HOOKS: list[Callable[[SeedResult], None]] = []
@@ -95,22 +100,29 @@ class _TreeBuilder:
         Organization.objects.bulk_create(self.rows, batch_size=5000)
 
 
-def _cell_sizes(rng: random.Random, total: int) -> list[int]:
+def _cell_sizes(rng: random.Random, total: int, mu: float = 2.85) -> list[int]:
     sizes, left = [], total
     while left > 0:
-        size = min(left, max(3, int(rng.lognormvariate(2.85, 0.45))))
+        size = min(left, max(3, int(rng.lognormvariate(mu, 0.45))))
         sizes.append(size)
         left -= size
     return sizes
 
 
 def _build_province(
-    tb: _TreeBuilder, rng: random.Random, index: int, members: int
+    tb: _TreeBuilder,
+    rng: random.Random,
+    index: int,
+    members: int,
+    central: Organization | None = None,
+    mu: float = 2.85,
 ) -> tuple[Organization, list[tuple[Organization, int]]]:
     """Province → communes/bloc → grassroots (committees with cells, or grassroots cells) → cells."""
     province_name = names.PROVINCES[index % len(names.PROVINCES)]
-    province = tb.add(None, f"Đảng bộ tỉnh {province_name}", OrgKind.PROVINCE, root_step=index + 1)
-    sizes = _cell_sizes(rng, members)
+    if index >= len(names.PROVINCES):
+        province_name += f" {index // len(names.PROVINCES) + 1}"
+    province = tb.add(central, f"Đảng bộ tỉnh {province_name}", OrgKind.PROVINCE, root_step=index + 1)
+    sizes = _cell_sizes(rng, members, mu)
     cells: list[tuple[Organization, int]] = []
     bloc = tb.add(province, "Đảng bộ các cơ quan Đảng tỉnh", OrgKind.DISTRICT)
     parents = [bloc]
@@ -235,9 +247,9 @@ def _demo_users(result: SeedResult, cells: list[tuple[Organization, int]]) -> No
     committee = Organization.objects.get(path=cell.path[: -cell.steplen]) if cell.depth > 2 else province
     while committee.kind not in (OrgKind.GRASSROOTS_COMMITTEE,) and committee.depth > 2:
         committee = Organization.objects.get(path=committee.path[: -committee.steplen])
-    commune = Organization.objects.get(path=cell.path[: 2 * cell.steplen])
+    commune = Organization.objects.get(path=cell.path[: len(province.path) + cell.steplen])
     other_commune = (
-        Organization.objects.filter(depth=2, path__startswith=province.path, kind=OrgKind.COMMUNE)
+        Organization.objects.filter(depth=province.depth + 1, path__startswith=province.path, kind=OrgKind.COMMUNE)
         .exclude(pk=commune.pk)
         .order_by("path")
         .first()
@@ -255,6 +267,8 @@ def _demo_users(result: SeedResult, cells: list[tuple[Organization, int]]) -> No
         ("tinhuy", province, PositionKind.STANDING_COMMITTEE, None, f"thường vụ {province.name}", False),
         ("ubkttinh", province, PositionKind.INSPECTION, None, f"ủy ban kiểm tra {province.name}", False),
     ]
+    if result.central is not None:
+        cast.append(("trunguong", result.central, PositionKind.STANDING_COMMITTEE, None, "Ban Bí thư (trung ương)", False))
     result.demo_cell_ids = {cell.id, gcell.id}
     for username, org, kind, member, label, superuser in cast:
         user = User.objects.filter(username=username).first()
@@ -275,22 +289,38 @@ def _demo_users(result: SeedResult, cells: list[tuple[Organization, int]]) -> No
         result.demo_users[username] = label
 
 
-def seed_province_data(*, members: int, seed: int = 1, year: int | None = None, with_users: bool = True) -> SeedResult:
-    """Create provinces (≤ 150k members each) with a realistic irregular tree and `members` members."""
+NATIONAL_PROVINCES = 34  # provinces and cities after the 2025 reorganisation
+NATIONAL_MU = 2.91  # lognormal cell sizes, mean ≈ 20 members: ≈ 270k cells for 5.5 M members
+
+
+def seed_province_data(
+    *, members: int, seed: int = 1, year: int | None = None, with_users: bool = True, national: bool = False
+) -> SeedResult:
+    """Create provinces (≤ 150k members each) with a realistic irregular tree and `members` members.
+
+    `national` builds the whole country instead: one central node above 34 provinces sharing the
+    members (≈ 5.5 M members in ≈ 270k cells at full scale); the year's cycles live on the central node.
+    """
     year = year or dt.date.today().year
     rng = random.Random(seed)
     result = SeedResult(year=year, seed=seed)
-    n_provinces = max(1, math.ceil(members / 150_000))
+    n_provinces = NATIONAL_PROVINCES if national else max(1, math.ceil(members / 150_000))
     started = time.monotonic()
     existing_roots = Organization.objects.filter(depth=1).count()
     tb = _TreeBuilder(valid_from=dt.date(2025, 7, 1))
+    if national:
+        if existing_roots:
+            raise ValueError("A national seed needs an empty tree.")
+        result.central = tb.add(None, "Ban Chấp hành Trung ương Đảng", OrgKind.CENTRAL)
     all_cells: list[tuple[Organization, int]] = []
     per = [members // n_provinces + (1 if i < members % n_provinces else 0) for i in range(n_provinces)]
     with transaction.atomic():
         if connection.vendor == "postgresql":
             skip_fk_triggers()  # every key below was just generated from rows of this transaction
         for i, n in enumerate(per):
-            province, cells = _build_province(tb, rng, existing_roots + i, n)
+            province, cells = _build_province(
+                tb, rng, existing_roots + i, n, result.central, NATIONAL_MU if national else 2.85
+            )
             result.provinces.append(province)
             all_cells.extend(cells)
         tb.save()

@@ -17,6 +17,7 @@ from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
+from . import scope_cache
 from .models import CELL_KINDS, Member, MemberStatus, Organization, Position, PositionKind
 
 # Which position kinds may read a subtree, and which may act on it (enter, decide, import).
@@ -80,13 +81,23 @@ def positions_open_on(day: dt.date) -> Q:
 
 
 def user_scope(user) -> Scope:
-    """The user's scope, computed once per request object (cached on the user instance)."""
+    """The user's scope: once per request object (on the user instance), else from the shared cache.
+
+    The cached copy (organizations.scope_cache) is keyed by the day and dropped whenever positions,
+    the user's member record or the tree change, so it never outlives what it was computed from.
+    """
     cached = getattr(user, "_tusoi_scope", None)
     if cached is not None:
         return cached
     if not user.is_authenticated:
         return Scope()
     today = timezone.localdate()
+    scope = scope_cache.scope_get(user.pk, today, lambda: _scope_compute(user, today))
+    user._tusoi_scope = scope
+    return scope
+
+
+def _scope_compute(user, today: dt.date) -> Scope:
     rows = tuple(
         Position.objects.filter(positions_open_on(today), user=user, organization__valid_to__isnull=True)
         .values_list("kind", "organization__path", "organization_id")
@@ -101,7 +112,6 @@ def user_scope(user) -> Scope:
         read_paths=_outermost(p for k, p, _ in rows if k in READ_KINDS),
         act_paths=_outermost(p for k, p, _ in rows if k in ACT_KINDS),
     )
-    user._tusoi_scope = scope
     return scope
 
 

@@ -1,10 +1,10 @@
 """Organisation, cell and member pages. Every view starts with a scoped loader (404 outside scope)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from . import panels, selectors
+from . import panels, search, selectors
 
 
 @login_required
@@ -47,3 +47,22 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "panels": panels.render_panels(panels.MEMBER_PANELS, request, member),
     }
     return render(request, "organizations/member_detail.html", context)
+
+
+@login_required
+def member_search(request: HttpRequest) -> HttpResponse:
+    """Committees look members up in their subtree: name without accents, or party card number."""
+    scope = selectors.user_scope(request.user)
+    if not scope.has_positions:
+        raise Http404
+    within = None
+    if request.GET.get("trong"):
+        try:
+            within = selectors.organization_get_for_user(user=request.user, pk=int(request.GET["trong"]))
+        except ValueError:
+            raise Http404 from None
+    text = request.GET.get("q", "").strip()[:120]
+    result = search.member_search(user=request.user, text=text, within=within) if text else None
+    too_short = bool(text) and not search.CARD.match(text) and len(text) < search.MIN_NAME
+    context = {"q": text, "within": within, "result": result, "too_short": too_short, "limit": search.LIMIT}
+    return render(request, "organizations/member_search.html", context)

@@ -275,7 +275,11 @@ class MemberReview(models.Model):
                 violation_error_message=_("Số tháng nghỉ ốm phải trong khoảng 0–12."),
             ),
         ]
-        indexes = [models.Index(fields=["year", "cell"], name="review_year_cell")]
+        indexes = [
+            models.Index(fields=["year", "cell"], name="review_year_cell"),
+            # the dashboards count results needing re-decision: a handful of rows, not a year's scan
+            models.Index(fields=["year"], name="review_redecide", condition=~Q(redecide_reason="")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} — {self.year}"

@@ -30,7 +30,7 @@ def cell_panel(request, cell):
 
 def organization_panel(request, org):
     """Link to the decisions page where this body decides (members of its cells or organisations)."""
-    if org.kind not in ("GRASSROOTS_COMMITTEE", "COMMUNE", "DISTRICT", "PROVINCE", "SUB_COMMITTEE"):
+    if org.kind not in ("GRASSROOTS_COMMITTEE", "COMMUNE", "DISTRICT", "PROVINCE", "CENTRAL", "SUB_COMMITTEE"):
         return None
     if not sel.can_decide(request.user, org) and not user_scope(request.user).covers(org.path):
         return None

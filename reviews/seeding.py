@@ -148,7 +148,7 @@ def seed_reviews(result: SeedResult) -> None:
     for province in result.provinces:
         members = _members_by_cell(province)
         for year, finished in ((result.year - 1, True), (result.year, False)):
-            cycle = review_cycle_ensure(organization=province, year=year)
+            cycle = review_cycle_ensure(organization=result.cycle_owner(province), year=year)
             skip = set() if finished else result.demo_cell_ids
             seeder = _YearSeeder(cycle=cycle, rng=rng, finished=finished, skip_cells=skip)
             bulk_copy(MemberReview, seeder.reviews(members), trusted_keys=True)

@@ -44,6 +44,12 @@ class RollupsConfig(AppConfig):
         link = ("rollups:home", _("Tổng hợp"), _has_positions)
         if link not in NAV_LINKS:
             NAV_LINKS.append(link)
+        from commitments import selectors as commitment_selectors
+
+        from .selectors import commitment_completeness
+
+        if commitment_completeness not in commitment_selectors.COMPLETENESS_PROVIDERS:
+            commitment_selectors.COMPLETENESS_PROVIDERS.append(commitment_completeness)
         if subtree_member_counts not in selectors.SUBTREE_MEMBER_COUNTS:
             selectors.SUBTREE_MEMBER_COUNTS.append(subtree_member_counts)
         if dashboard_link_panel not in panels.ORGANIZATION_PANELS:

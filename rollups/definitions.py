@@ -20,7 +20,8 @@ O's whole subtree:
   status DECIDED with `decided_grade`. **reviewed** = rows of the stage = **graded** (a grade) +
   the not-graded rows by reason (`ng_*`; a row with neither grade nor reason counts as OTHER).
 * **Commitments**: submitted = SUBMITTED or ACKNOWLEDGED; acknowledged; late = submitted (local
-  date) after the cycle's deadline.
+  date) after the cycle's deadline; on_time = first submitted (or, for rows loaded without it,
+  submitted) before the end of the deadline day, local time; returned; draft (the completeness page).
 * **Cells**: number of cells; submitted = the cell's OrgReview has `members_submitted_at`;
   decided = `members_decided_at`; late = submitted after the review cycle's meeting deadline, or
   not submitted and that deadline has passed (today, local time).
@@ -64,6 +65,9 @@ MEMBER_FIELDS = (
     "commitments_submitted",
     "commitments_acknowledged",
     "commitments_late",
+    "commitments_on_time",
+    "commitments_returned",
+    "commitments_draft",
     "cells",
     "cells_submitted",
     "cells_decided",

@@ -78,19 +78,24 @@ def _cell_counts(year: int, day: dt.date, cell_ids: set[int]) -> dict[Key, dict[
             else:
                 row[d.REASON_FIELDS.get(reason or "OTHER", "ng_other")] += 1
     commitments = Commitment.objects.filter(year=year).values_list(
-        "member_id", "status", "submitted_at", "cycle__deadline"
+        "member_id", "status", "submitted_at", "first_submitted_at", "cycle__deadline"
     )
-    for member_id, status, submitted_at, deadline in commitments.iterator(chunk_size=20000):
+    for member_id, status, submitted_at, first_at, deadline in commitments.iterator(chunk_size=20000):
         cell_id = place.get(member_id, (None, ""))[0]
         if cell_id not in cell_ids:
             continue
         submitted = status in ("SUBMITTED", "ACKNOWLEDGED")
         late = submitted_at is not None and _local_date(submitted_at) > deadline
+        first = first_at or submitted_at
+        on_time = first is not None and _local_date(first) <= deadline
         for stage in d.STAGES:
             row = counts[(cell_id, stage)]
             row["commitments_submitted"] += submitted
             row["commitments_acknowledged"] += status == "ACKNOWLEDGED"
             row["commitments_late"] += late
+            row["commitments_on_time"] += on_time
+            row["commitments_returned"] += status == "RETURNED"
+            row["commitments_draft"] += status == "DRAFT"
     return counts
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db import connection
+from django.db import connections
 from django.db.models import FilteredRelation, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from core.db_router import read_alias
 from organizations.models import Member, Organization
 from organizations.selectors import (
     MEMBER_READ_KINDS,
@@ -190,7 +191,8 @@ def dashboard_load(*, user, org_id: int, year: int, stage: str) -> tuple[Dashboa
     as `organization_get_for_user`), its ancestors root first (as `organization_ancestors`) and its
     rows this year and last — in one round trip instead of three, most of a warm dashboard's cost.
     """
-    if connection.vendor != "postgresql":  # SQLite (`make run`): the plain loaders, three queries
+    db = connections[read_alias()]  # the replica inside dashboards, when configured
+    if db.vendor != "postgresql":  # SQLite (`make run`): the plain loaders, three queries
         org = organization_get_for_user(user=user, pk=org_id)
         return dashboard_get(org=org, year=year, stage=stage), organization_ancestors(org=org)
     org_names, org_cols = _columns(Organization, "a")
@@ -205,18 +207,18 @@ def dashboard_load(*, user, org_id: int, year: int, stage: str) -> tuple[Dashboa
         WHERE o.id = %(pk)s
         ORDER BY a.depth, r.year"""
     params = {"steplen": Organization.steplen, "year": year, "previous": year - 1, "stage": stage, "pk": org_id}
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(query, params)
         records = cursor.fetchall()
     split = len(org_names)
     org, ancestors, rows = None, [], []
     for record in records:
         if record[0] != org_id:
-            ancestors.append(Organization.from_db(connection.alias, org_names, record[:split]))
+            ancestors.append(Organization.from_db(db.alias, org_names, record[:split]))
             continue
-        org = org or Organization.from_db(connection.alias, org_names, record[:split])
+        org = org or Organization.from_db(db.alias, org_names, record[:split])
         if record[split] is not None:
-            rows.append(OrgRollup.from_db(connection.alias, row_names, record[split:]))
+            rows.append(OrgRollup.from_db(db.alias, row_names, record[split:]))
     if org is None or not user_scope(user).covers(org.path):
         raise Http404
     return _dashboard(org, year, stage, rows), ancestors
@@ -294,3 +296,30 @@ def subtree_member_counts(org_ids: list[int]) -> dict[int, int] | None:
         ).values_list("organization_id", "members")
     )
     return rows if len(rows) == len(set(org_ids)) else None
+
+
+def commitment_completeness(org: Organization, year: int) -> dict | None:
+    """The commitments completeness table of `org` for `year` from the roll-ups: the node's row and
+    its children's in one indexed query (≈ 1 ms for a province instead of a GROUP BY over its
+    members). None when the node has no row yet, so the page counts live."""
+    rows = list(
+        OrgRollup.objects.filter(Q(organization_id=org.pk) | Q(parent_id=org.pk), year=year, stage=Stage.DECIDED)
+        .select_related("organization")
+        .order_by()
+    )
+    own = next((r for r in rows if r.organization_id == org.pk), None)
+    if own is None:
+        return None
+
+    def line(row: OrgRollup) -> dict:
+        return {
+            "members": row.members_active,
+            "submitted": row.commitments_submitted,
+            "on_time": row.commitments_on_time,
+            "acknowledged": row.commitments_acknowledged,
+            "returned": row.commitments_returned,
+            "draft": row.commitments_draft,
+        }
+
+    children = sorted((r for r in rows if r.organization_id != org.pk), key=lambda r: r.organization.name)
+    return {"rows": [{"org": r.organization, **line(r)} for r in children], "total": line(own), "as_of": own.updated_at}

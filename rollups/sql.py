@@ -39,10 +39,16 @@ dl AS (
 # member and year, so the LEFT JOINs never multiply members. Groups of cells outside the year's
 # tree are computed and then dropped by the final join to `cells`.
 LATE_COMMITMENT = "k.submitted_at IS NOT NULL AND (k.submitted_at AT TIME ZONE %(tz)s)::date > cc.deadline"
+ON_TIME_COMMITMENT = (
+    "COALESCE(k.first_submitted_at, k.submitted_at) < ((cc.deadline + 1)::timestamp AT TIME ZONE %(tz)s)"
+)
 COMMITMENT_SUMS = f"""
     count(*) FILTER (WHERE k.status IN ('SUBMITTED', 'ACKNOWLEDGED')) AS commitments_submitted,
     count(*) FILTER (WHERE k.status = 'ACKNOWLEDGED') AS commitments_acknowledged,
-    count(*) FILTER (WHERE {LATE_COMMITMENT}) AS commitments_late"""
+    count(*) FILTER (WHERE {LATE_COMMITMENT}) AS commitments_late,
+    count(*) FILTER (WHERE {ON_TIME_COMMITMENT}) AS commitments_on_time,
+    count(*) FILTER (WHERE k.status = 'RETURNED') AS commitments_returned,
+    count(*) FILTER (WHERE k.status = 'DRAFT') AS commitments_draft"""
 COMMITMENT_JOIN = """
     LEFT JOIN commitments_commitment k ON k.member_id = {member} AND k.year = %(year)s
     LEFT JOIN commitments_commitmentcycle cc ON cc.id = k.cycle_id"""
@@ -106,7 +112,10 @@ roll AS (
         sum(g.members_probationary) AS members_probationary,
         sum(g.commitments_submitted) AS commitments_submitted,
         sum(g.commitments_acknowledged) AS commitments_acknowledged,
-        sum(g.commitments_late) AS commitments_late
+        sum(g.commitments_late) AS commitments_late,
+        sum(g.commitments_on_time) AS commitments_on_time,
+        sum(g.commitments_returned) AS commitments_returned,
+        sum(g.commitments_draft) AS commitments_draft
     FROM grp g GROUP BY g.cell_id
 )""",
     "rv_grp AS (SELECT * FROM grp g WHERE g.status IS NOT NULL)",

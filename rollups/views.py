@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from core.db_router import reads_from_replica
 from organizations.selectors import scope_roots
 
 from . import exports, selectors
@@ -54,11 +55,13 @@ def _context(request: HttpRequest, org_id: int) -> dict:
 
 
 @login_required
+@reads_from_replica
 def dashboard(request: HttpRequest, org_id: int) -> HttpResponse:
     return render(request, "rollups/dashboard.html", _context(request, org_id))
 
 
 @login_required
+@reads_from_replica
 def printable(request: HttpRequest, org_id: int) -> HttpResponse:
     """A4 page of the summary tables; `?pdf=1` renders the same page to PDF with WeasyPrint."""
     context = _context(request, org_id)
@@ -68,6 +71,7 @@ def printable(request: HttpRequest, org_id: int) -> HttpResponse:
 
 
 @login_required
+@reads_from_replica
 def export_xlsx(request: HttpRequest, org_id: int) -> HttpResponse:
     context = _context(request, org_id)
     return exports.xlsx_response(context["board"])

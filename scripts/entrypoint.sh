@@ -33,7 +33,10 @@ case "$step" in
     ;;
   worker)
     wait_for_db
+    # Every kind's queue (settings.CELERY_TASK_ROUTES) unless WORKER_QUEUES picks some (a worker per
+    # kind scales each on its own) or CELERY_QUEUE puts everything on one queue.
     exec celery -A config worker -l "${CELERY_LOG_LEVEL:-info}" --concurrency "${WORKER_CONCURRENCY:-2}" \
+      -Q "${WORKER_QUEUES:-${CELERY_QUEUE:-celery,rollups,notifications,imports,exports}}" \
       --without-mingle --without-gossip
     ;;
   beat)

@@ -31,6 +31,7 @@ def _own_celery_queue() -> None:
     from config.celery import app
 
     app.conf.task_default_queue = f"tests-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}"
+    app.conf.task_routes = {}  # the per-kind queues (settings.CELERY_TASK_ROUTES) would be shared
 
 
 _own_celery_queue()

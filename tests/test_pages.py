@@ -103,4 +103,4 @@ def test_navigation_hooks_run_once_per_page(client, cast):
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
     badge = [q for q in ctx.captured_queries if "notifications_notification" in q["sql"]]
-    assert len(badge) == 1
+    assert len(badge) <= 1  # the counter is cached: a warm page counts nothing

@@ -53,3 +53,21 @@ def test_seeding_twice_adds_a_second_province(monkeypatch):
     seeding.seed_province_data(members=200, seed=2, with_users=False)
     assert Organization.objects.filter(depth=1).count() == 2
     assert Member.objects.count() == 400
+
+
+@pytest.mark.django_db
+def test_national_seed_has_a_central_node_above_34_provinces_and_a_central_dashboard(client, capsys):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from organizations.models import OrgKind
+    from reviews.models import ReviewCycle
+
+    call_command("seed_demo", "--national", "--members", "3400")
+    central = Organization.objects.get(depth=1)
+    assert central.kind == OrgKind.CENTRAL
+    assert Organization.objects.filter(depth=2, kind=OrgKind.PROVINCE).count() == 34
+    assert set(ReviewCycle.objects.values_list("organization_id", flat=True)) == {central.pk}
+    client.force_login(get_user_model().objects.get(username="trunguong"))
+    page = client.get(reverse("rollups:dashboard", args=[central.pk])).content.decode()
+    assert central.name in page and "Đảng bộ tỉnh" in page

@@ -17,6 +17,7 @@ from core import events
 from core.text import ascii_fold, name_sort_key, nfc
 from organizations import services as org_services
 from organizations.models import Member, Membership, MembershipKind, MemberStatus, Organization, Position
+from organizations.scope_cache import scopes_forget_all
 
 from .history_sql import history_insert
 from .import_plan import CREATE, UNCHANGED, UPDATE, MemberRow, OrgRef, OrgRow, Plan, Progress
@@ -243,6 +244,7 @@ def _create_positions(rows: list[MemberRow], user) -> int:
         Member.objects.filter(pk=row.member_id, user__isnull=True).exclude(
             user_id__in=Member.objects.filter(user_id=users[row.position[2]]).values("user_id")
         ).update(user_id=users[row.position[2]])
+    scopes_forget_all()  # bulk writes bypass the signals that keep cached scopes in step
     return len(positions)
 
 

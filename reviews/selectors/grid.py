@@ -119,18 +119,23 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
     left = _transfers_out(cell, year)
     # A member transferred in keeps the review begun elsewhere; it moves here on save unless that
     # cell already proposed it (then the row is shown read-only, "reviewed in another cell").
+    # Every read below goes through an index on the cell or on the members' ids, so its cost follows
+    # the cell, not the country (an OR across the member join made PostgreSQL hash-join all of the
+    # year's reviews with all members).
+    members = list(
+        Member.objects.filter(Q(cell=cell) | Q(pk__in=list(left))).select_related("cell").order_by("sort_key", "id")
+    )
     reviews = {
         r.member_id: r
         for r in MemberReview.objects.filter(
-            Q(cell=cell) | Q(member__cell=cell) | Q(member_id__in=list(left)), year=year
+            Q(cell=cell) | Q(member_id__in=[m.pk for m in members]), year=year
         ).select_related("cell", "transfer_comment_cell")
     }
-    here = [mid for mid, r in reviews.items() if r.cell_id == cell.pk]
-    members = list(
-        Member.objects.filter(Q(cell=cell) | Q(pk__in=here) | Q(pk__in=list(left)))
-        .select_related("cell")
-        .order_by("sort_key", "id")
-    )
+    known = {m.pk for m in members}
+    here = [mid for mid, r in reviews.items() if r.cell_id == cell.pk and mid not in known]
+    if here:  # reviewed here, member since moved on without a membership ending this year (rare)
+        members += list(Member.objects.filter(pk__in=here).select_related("cell"))
+        members.sort(key=lambda m: (m.sort_key, m.pk))
     ids = [m.pk for m in members]
     discipline = defaultdict(list)
     for d in DisciplineRecord.objects.filter(member_id__in=ids, counts_for_year=year):

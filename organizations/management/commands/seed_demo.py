@@ -14,14 +14,17 @@ class Command(BaseCommand):
         parser.add_argument("--members", type=int, default=2000)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--year", type=int, default=None)
+        parser.add_argument(
+            "--national", action="store_true", help="the whole country: a central node above 34 provinces"
+        )
         parser.add_argument("--if-empty", action="store_true", help="do nothing when members already exist")
 
-    def handle(self, *args, members: int, seed: int, year: int | None, if_empty: bool, **options):
+    def handle(self, *args, members: int, seed: int, year: int | None, if_empty: bool, national: bool = False, **options):
         if if_empty and Member.objects.exists():
             self.stdout.write("Demo data already loaded; nothing to do.")
             return
         started = time.monotonic()
-        result = seed_province_data(members=members, seed=seed, year=year)
+        result = seed_province_data(members=members, seed=seed, year=year, national=national)
         # Seeded rows bypass the services' change events: rebuild every year's roll-ups so the
         # dashboards show the seeded figures at once (not "not rolled up yet" until a decision).
         rebuild_started = time.monotonic()

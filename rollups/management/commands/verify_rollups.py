@@ -2,6 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.db_router import replica_reads
 from rollups.services import rollup_years, rollups_compare
 
 
@@ -13,6 +14,10 @@ class Command(BaseCommand):
         parser.add_argument("--limit", type=int, default=50, help="differences printed at most")
 
     def handle(self, *args, year: int | None, limit: int, **options):
+        with replica_reads(fresh=True):  # a read-only recount: the replica when DATABASE_REPLICA_URL is set
+            self._verify(year, limit)
+
+    def _verify(self, year: int | None, limit: int) -> None:
         started = time.monotonic()
         total = 0
         for y in [year] if year is not None else rollup_years():

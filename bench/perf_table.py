@@ -1,0 +1,401 @@
+"""Issue 14's table in one JSON: every row as a ratio to the floor page measured in the same
+interleaved loop, with absolute times, query counts and /proc/loadavg next to each figure.
+
+Run against a seeded database (`seed_demo --members 1000000`, or `--national --members 5500000`):
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/tusoi_perf_1m REDIS_URL=redis://127.0.0.1:6379/8 \
+        .venv/bin/python bench/perf_table.py [--reps 15] [--no-concurrency] > bench.json
+The concurrency rows start gunicorn (4 workers) on 127.0.0.1:8181 and, when `pgbouncer` is
+installed, PgBouncer in transaction pooling on 6432 (scripts/pgbouncer.sh) for the second run.
+Draft saves and one cell decision are written to the database (a bench database, not rolled back).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html.parser
+import http.client
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+# Tasks run in-process (so no queued task of a bench database reaches a worker of another): the
+# saves below include their roll-up refresh, which a worker would otherwise take off the request.
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import reverse  # noqa: E402
+
+from organizations.models import Member, Organization, OrgKind, PositionKind  # noqa: E402
+from reviews.models import OrgReview, ReviewStatus  # noqa: E402
+
+User = get_user_model()
+GUNICORN_PORT = 8181
+
+
+def loadavg() -> str:
+    with open("/proc/loadavg") as f:
+        return " ".join(f.read().split()[:3])
+
+
+class Form(html.parser.HTMLParser):
+    """The fields of the grid form as a browser would post them back."""
+
+    def __init__(self):
+        super().__init__()
+        self.data: dict[str, str] = {}
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        name = a.get("name")
+        if tag == "input" and name and a.get("type") not in ("submit", "button", "checkbox", "radio"):
+            self.data[name] = a.get("value") or ""
+        elif tag == "input" and name and a.get("type") in ("checkbox", "radio") and "checked" in a:
+            self.data[name] = a.get("value") or "on"
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.data[self._select] = a.get("value") or ""
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self.data[name] = ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        if tag == "textarea":
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea] += data
+
+
+def form_of(page: str) -> dict[str, str]:
+    parser = Form()
+    parser.feed(page)
+    return parser.data
+
+
+def measure(fn):
+    with CaptureQueriesContext(connection) as ctx:
+        start = time.perf_counter()
+        response = fn()
+        ms = (time.perf_counter() - start) * 1000
+    status = getattr(response, "status_code", 200)
+    return ms, len(ctx.captured_queries), status
+
+
+def p(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def logged_in(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def secretary_for(cell: Organization, n: int) -> User:
+    from organizations.models import Position
+
+    user, _ = User.objects.get_or_create(username=f"bench-bithu-{n}", defaults={"first_name": f"Bí thư {n}"})
+    if not Position.objects.filter(user=user, organization=cell).exists():
+        Position.objects.filter(user=user).delete()
+        from organizations.services import position_assign
+
+        position_assign(user=user, organization=cell, kind=PositionKind.CELL_SECRETARY)
+    return user
+
+
+def open_cells(province: Organization, year: int, count: int, size: tuple[int, int]) -> list[Organization]:
+    """Cells under grassroots committees with no proposal yet this year, of a given size."""
+    closed = OrgReview.objects.filter(year=year, status__in=[ReviewStatus.PROPOSED, ReviewStatus.DECIDED]).values(
+        "organization_id"
+    )
+    cells = []
+    for cell in (
+        Organization.objects.filter(path__startswith=province.path, kind=OrgKind.CELL)
+        .exclude(pk__in=closed)
+        .order_by("path")[:4000]
+    ):
+        n = Member.objects.filter(cell=cell).count()
+        if size[0] <= n <= size[1]:
+            cells.append(cell)
+        if len(cells) >= count:
+            break
+    return cells
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--no-concurrency", action="store_true")
+    parser.add_argument("--label", default="")
+    args = parser.parse_args()
+    settings.ALLOWED_HOSTS = ["*"]
+    from django.utils import timezone
+
+    year = timezone.localdate().year
+    started = time.time()
+    out: dict = {
+        "label": args.label,
+        "database": connection.settings_dict["NAME"],
+        "members": Member.objects.count(),
+        "cells": Organization.objects.filter(kind__in=[OrgKind.CELL, OrgKind.GRASSROOTS_CELL]).count(),
+        "organizations": Organization.objects.count(),
+        "loadavg_start": loadavg(),
+        "rows": {},
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        out["database_size"] = cursor.fetchone()[0]
+
+    root = Organization.objects.filter(depth=1).order_by("path").first()
+    central = root if root.kind == OrgKind.CENTRAL else None
+    province = Organization.objects.filter(kind=OrgKind.PROVINCE).order_by("path").first()
+    secretary_cell = open_cells(province, year, 1, (55, 65)) or open_cells(province, year, 1, (30, 200))
+    cell = secretary_cell[0]
+    grid_user = secretary_for(cell, 0)
+    committee = cell.grassroots()
+    from organizations.models import Position
+
+    decider, _ = User.objects.get_or_create(username="bench-dangbo")
+    Position.objects.get_or_create(
+        user=decider, organization=committee, kind=PositionKind.STANDING_COMMITTEE, defaults={"valid_from": "2020-01-01"}
+    )
+    floor = logged_in("bithu")
+    tinhuy = logged_in("tinhuy")
+    grid = Client()
+    grid.force_login(grid_user)
+    admin = logged_in("admin")
+    central_client = logged_in("trunguong") if central and User.objects.filter(username="trunguong").exists() else None
+
+    urls = {
+        "floor": reverse("notifications:inbox"),
+        "province_dashboard": reverse("rollups:dashboard", args=[province.pk]),
+        "grid": reverse("reviews:grid", args=[cell.pk]),
+        "completeness": reverse("commitments:completeness", args=[province.pk]),
+        "member_search": reverse("organizations:member_search") + "?q=nguyen+van",
+        "member_search_rare": reverse("organizations:member_search") + "?q=pham+thi+hong",
+        "admin_search": reverse("admin:organizations_member_changelist") + "?q=nguyen+van",
+        "admin_members": reverse("admin:organizations_member_changelist"),
+        "pdf": reverse("rollups:print", args=[province.pk]) + "?pdf=1",
+    }
+    if central_client:
+        urls["central_dashboard"] = reverse("rollups:dashboard", args=[central.pk])
+    page = grid.get(urls["grid"]).content.decode()
+    post = form_of(page)
+    post["action"] = "save"
+    members_in_grid = len(re.findall(r'name="m\d+-grade"', page))
+    out["grid_members"] = members_in_grid
+
+    pdf_first = measure(lambda: tinhuy.get(urls["pdf"]))
+    out["rows"]["province_pdf_first_render"] = {"ms": round(pdf_first[0], 1), "status": pdf_first[2], "loadavg": loadavg()}
+
+    plan = [
+        ("province_dashboard", lambda: tinhuy.get(urls["province_dashboard"])),
+        ("grid_get", lambda: grid.get(urls["grid"])),
+        ("grid_post_save", lambda: grid.post(urls["grid"], post)),
+        ("completeness_province", lambda: tinhuy.get(urls["completeness"])),
+        ("member_search_app_common", lambda: tinhuy.get(urls["member_search"])),
+        ("member_search_app_rare", lambda: tinhuy.get(urls["member_search_rare"])),
+        ("admin_member_search", lambda: admin.get(urls["admin_search"])),
+        ("admin_members_changelist", lambda: admin.get(urls["admin_members"])),
+        ("province_pdf_cached", lambda: tinhuy.get(urls["pdf"])),
+    ]
+    if central_client:
+        plan.append(("central_dashboard", lambda: central_client.get(urls["central_dashboard"])))
+    samples: dict[str, list] = {name: [] for name, _ in plan}
+    samples["floor"] = []
+    for fn in [lambda: floor.get(urls["floor"])] + [f for _, f in plan]:
+        fn()  # warm caches (sessions, scopes, fragments, the cached PDF)
+    for _ in range(args.reps):
+        samples["floor"].append(measure(lambda: floor.get(urls["floor"])))
+        for name, fn in plan:
+            samples[name].append(measure(fn))
+            samples["floor"].append(measure(lambda: floor.get(urls["floor"])))
+    floor_p50 = statistics.median(s[0] for s in samples["floor"])
+    for name, values in samples.items():
+        times = [v[0] for v in values]
+        row = {
+            "p50_ms": round(statistics.median(times), 2),
+            "p95_ms": round(p(times, 0.95), 2),
+            "queries": values[-1][1],
+            "status": values[-1][2],
+        }
+        if name != "floor":
+            row["ratio_to_floor"] = round(row["p50_ms"] / floor_p50, 2)
+        row["loadavg"] = loadavg()
+        out["rows"][name] = row
+
+    # cell_decide: one cell of the committee, submitted then decided (the service, timed alone).
+    out["rows"]["cell_decide"] = decide_once(committee, year, decider)
+    out["rows"]["grade_decided_to_province_row"] = visible_in_province(province, year)
+    if not args.no_concurrency:
+        cells = open_cells(province, year, 16, (10, 80))
+        users = [secretary_for(c, i + 1) for i, c in enumerate(cells)]
+        out["rows"]["concurrent_saves_16_direct"] = concurrency(cells, users, via_pgbouncer=False)
+        if shutil_which("pgbouncer"):
+            out["rows"]["concurrent_saves_16_pgbouncer"] = concurrency(cells, users, via_pgbouncer=True)
+    out["floor_p50_ms"] = round(floor_p50, 2)
+    out["loadavg_end"] = loadavg()
+    out["seconds"] = round(time.time() - started, 1)
+    print(json.dumps(out, indent=1, ensure_ascii=False))
+
+
+def shutil_which(name: str) -> str | None:
+    import shutil
+
+    return shutil.which(name)
+
+
+def decide_once(committee: Organization, year: int, decider) -> dict:
+    from reviews import selectors as sel
+    from reviews import services
+
+    cycle = sel.cycle_for_year(committee, year)
+    proposed = (
+        OrgReview.objects.filter(
+            organization__path__startswith=committee.path, year=year, status=ReviewStatus.PROPOSED
+        )
+        .select_related("organization")
+        .first()
+    )
+    if proposed is None:
+        return {"skipped": "no proposed cell under the bench committee"}
+    cell = proposed.organization
+    with CaptureQueriesContext(connection) as ctx:
+        start = time.perf_counter()
+        try:
+            services.cell_decide(cell=cell, cycle=cycle, user=decider)
+            error = None
+        except Exception as exc:  # noqa: BLE001 - a bench reports, it does not stop
+            error = f"{type(exc).__name__}: {exc}"[:200]
+        ms = (time.perf_counter() - start) * 1000
+    members = Member.objects.filter(cell=cell).count()
+    return {"ms": round(ms, 1), "queries": len(ctx.captured_queries), "members": members, "error": error,
+            "loadavg": loadavg()}
+
+
+def visible_in_province(province: Organization, year: int) -> dict:
+    """Grade change → the province's row moved, through the roll-up refresh (run in-process here)."""
+    from rollups.models import OrgRollup
+    from rollups.services import rollups_refresh
+
+    cell = Organization.objects.filter(path__startswith=province.path, kind=OrgKind.CELL).order_by("path").first()
+    before = OrgRollup.objects.get(organization=province, year=year, stage="DECIDED").updated_at
+    start = time.perf_counter()
+    rollups_refresh(org_ids=[cell.pk], year=year)
+    ms = (time.perf_counter() - start) * 1000
+    after = OrgRollup.objects.get(organization=province, year=year, stage="DECIDED").updated_at
+    return {"ms": round(ms, 1), "moved": after > before, "note": "refresh of one cell and its ancestors, in-process",
+            "loadavg": loadavg()}
+
+
+def concurrency(cells, users, *, via_pgbouncer: bool) -> dict:
+    """16 secretaries saving their own cell's grid at once through gunicorn (4 sync workers)."""
+    env = dict(os.environ)
+    if via_pgbouncer:
+        subprocess.run(["bash", os.path.join(ROOT, "scripts", "pgbouncer.sh"), "start"], check=True,
+                       capture_output=True)
+        parts = urllib.parse.urlsplit(env["DATABASE_URL"])
+        env["DATABASE_URL"] = parts._replace(netloc=f"{parts.username or 'postgres'}@127.0.0.1:6432").geturl()
+        env["PGBOUNCER"] = "1"
+        env["CONN_MAX_AGE"] = "0"
+    env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
+    server = subprocess.Popen(
+        [os.path.join(ROOT, ".venv", "bin", "gunicorn"), "config.wsgi:application", "--workers", "4",
+         "--bind", f"127.0.0.1:{GUNICORN_PORT}", "--log-level", "warning", "--timeout", "120"],
+        cwd=ROOT, env=env,
+    )
+    try:
+        for _ in range(100):
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", GUNICORN_PORT, timeout=5)
+                c.request("GET", "/healthz")
+                c.getresponse().read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        sessions = []
+        for cell, user in zip(cells, users, strict=True):
+            client = Client()
+            client.force_login(user)
+            sessions.append((cell, client.cookies[settings.SESSION_COOKIE_NAME].value))
+        latencies, errors = [], []
+        lock = threading.Lock()
+        rounds = 5
+        barrier = threading.Barrier(len(sessions))
+
+        def worker(cell, session_id):
+            conn = http.client.HTTPConnection("127.0.0.1", GUNICORN_PORT, timeout=120)
+            url = reverse("reviews:grid", args=[cell.pk])
+            conn.request("GET", url, headers={"Cookie": f"sessionid={session_id}"})
+            resp = conn.getresponse()
+            page = resp.read().decode()
+            csrf = re.search(r"csrftoken=([^;]+)", resp.getheader("Set-Cookie") or "")
+            data = form_of(page)
+            data["action"] = "save"
+            cookie = f"sessionid={session_id}" + (f"; csrftoken={csrf.group(1)}" if csrf else "")
+            barrier.wait()
+            for _ in range(rounds):
+                body = urllib.parse.urlencode(data)
+                start = time.perf_counter()
+                conn.request("POST", url, body=body, headers={
+                    "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+                    "Referer": f"http://127.0.0.1:{GUNICORN_PORT}{url}", "Host": f"127.0.0.1:{GUNICORN_PORT}"})
+                r = conn.getresponse()
+                text = r.read().decode(errors="replace")
+                ms = (time.perf_counter() - start) * 1000
+                with lock:
+                    latencies.append(ms)
+                    if r.status not in (200, 302):
+                        errors.append(r.status)
+                m = re.search(r'name="version" value="(\d+)"', text)
+                if m:
+                    data["version"] = m.group(1)
+
+        threads = [threading.Thread(target=worker, args=s) for s in sessions]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - start
+        return {
+            "saves": len(latencies),
+            "saves_per_s": round(len(latencies) / wall, 2),
+            "p50_ms": round(statistics.median(latencies), 1),
+            "p95_ms": round(p(latencies, 0.95), 1),
+            "errors": errors[:10],
+            "via": "pgbouncer transaction pooling" if via_pgbouncer else "direct",
+            "loadavg": loadavg(),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
