@@ -13,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.spreadsheet import csv_row
+
 from . import selectors
 from .columns import MEMBER_COLUMNS, ORG_COLUMNS
 from .forms import ImportUploadForm, ReorganisationForm
@@ -76,12 +78,12 @@ def job_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="bao-cao-nhap-{job.pk}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
     writer = csv.writer(response)
-    writer.writerow([_("Trang"), _("Dòng"), _("Kết quả"), _("Khóa"), _("Tên"), _("Cột"), _("Lỗi")])
+    writer.writerow(csv_row([_("Trang"), _("Dòng"), _("Kết quả"), _("Khóa"), _("Tên"), _("Cột"), _("Lỗi")]))
     for e in (job.report or {}).get("errors", []):
-        writer.writerow([e["sheet"], e["line"], _("lỗi"), "", "", e["column"], e["message"]])
+        writer.writerow(csv_row([e["sheet"], e["line"], _("lỗi"), "", "", e["column"], e["message"]]))
     labels = {"create": _("tạo mới"), "update": _("cập nhật"), "unchanged": _("không đổi")}
     for sheet, line, action, key, name in (job.report or {}).get("rows", []):
-        writer.writerow([sheet, line, labels.get(action, action), key, name, "", ""])
+        writer.writerow(csv_row([sheet, line, labels.get(action, action), key, name, "", ""]))
     return response
 
 
