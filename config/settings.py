@@ -172,3 +172,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
 FORMAT_MODULE_PATH = ["core.formats"]
+
+# /healthz?worker=1 queues a task and waits for it: only with this token (or a staff session),
+# and at most this many probes per minute across all web processes (see core/healthz_worker.py).
+HEALTHZ_WORKER_TOKEN = env.str("HEALTHZ_WORKER_TOKEN", default="")
+HEALTHZ_WORKER_PER_MINUTE = env.int("HEALTHZ_WORKER_PER_MINUTE", default=6)

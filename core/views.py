@@ -44,6 +44,12 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the broker answer, 503 naming the failing part."""
+    if request.GET.get("worker"):  # the worker round trip: token or staff, rate-limited (healthz_worker)
+        from .healthz_worker import worker_probe_refusal
+
+        refusal = worker_probe_refusal(request)
+        if refusal is not None:
+            return refusal
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:
