@@ -32,18 +32,41 @@ def write_plan(*, plan: Plan, user, progress: Progress | None = None) -> dict:
     total = len(plan.member_rows) + len(plan.org_rows)
     _write_orgs(plan, user)
     progress(len(plan.org_rows), total)
-    cell_ids: set[int] = set()
     created = _create_members(
         [r for r in plan.member_rows if r.action == CREATE], user, progress, total, len(plan.org_rows)
     )
-    cell_ids |= {m.cell_id for m in created}
     updated = _update_members([r for r in plan.member_rows if r.action == UPDATE], user)
-    cell_ids |= {r.cell.id for r in plan.member_rows if r.action == UPDATE}
     positions = _create_positions(plan.positions, user)
     progress(total, total)
-    if cell_ids:
-        events.cells_changed(cell_ids=cell_ids, year=dt.date.today().year)
+    _announce(plan, created_rows=[r for r in plan.member_rows if r.action == CREATE])
     return {"members_created": len(created), "members_updated": updated, "positions_created": positions}
+
+
+def _announce(plan: Plan, *, created_rows: list[MemberRow]) -> None:
+    """Tell the roll-ups exactly which organisations changed, for every year they count in.
+
+    - a new organisation (even an empty one: it needs its own roll-up rows) from the first
+      year it is valid in;
+    - the cell of a new member from the year of their membership (past years count the roll in
+      the cell of the official membership open on 31/12; the running year counts Member.cell);
+    - the cell of an updated member in every year (past years read the member's current status).
+    """
+    from rollups.definitions import uses_current_cells
+    from rollups.services import rollup_years
+
+    new_orgs = [(r.existing_id, r.valid_from) for r in plan.org_rows if r.action == CREATE and r.existing_id]
+    joined = [(_ref_id(r.cell), r.joined_on or r.values.get("admitted_on")) for r in created_rows]
+    updated = {r.cell.id for r in plan.member_rows if r.action == UPDATE}
+    if not (new_orgs or joined or updated):
+        return
+    for year in rollup_years():
+        year_end = dt.date(year, 12, 31)
+        ids = set(updated)
+        ids |= {oid for oid, since in new_orgs if since is None or since <= year_end}
+        current = uses_current_cells(year)
+        ids |= {cid for cid, since in joined if current or since is None or since <= year_end}
+        if ids:
+            events.cells_changed(cell_ids=ids, year=year)
 
 
 def _write_orgs(plan: Plan, user) -> None:
