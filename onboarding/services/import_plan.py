@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import plausible_error
 from organizations.models import Organization, OrgKind
 
 from ..columns import MEMBER_COLUMNS, ORG_COLUMNS, ORG_SHEET, Column, fold, header_map
@@ -103,7 +104,8 @@ class Planner:
                 "Loại tổ chức",
                 _("Loại tổ chức “%(value)s” không hợp lệ.") % {"value": row.get("kind", "")},
             )
-        valid_from = self._date(sheet, line, "Hiệu lực từ", row.get("valid_from")) or dt.date(2000, 1, 1)
+        valid_from = self._date(sheet, line, "Hiệu lực từ", row.get("valid_from"), kind="validity")
+        valid_from = valid_from or dt.date(2000, 1, 1)
         parent = self._parent(sheet, line, row.get("parent_code", ""), kind)
         if len(self.plan.errors) > errors_before or not code:
             return
@@ -207,7 +209,7 @@ class Planner:
             seen[card] = line
         cell = self._cell(sheet, line, row, paths)
         values = self._member_values(sheet, line, row, cols)
-        joined_on = self._date(sheet, line, "Ngày bắt đầu sinh hoạt", row.get("joined_on"))
+        joined_on = self._date(sheet, line, "Ngày bắt đầu sinh hoạt", row.get("joined_on"), kind="validity")
         position = self._position(sheet, line, row, cell, users, open_positions)
         if len(self.plan.errors) > errors_before:
             return
@@ -301,6 +303,13 @@ class Planner:
 
     def _check_dates(self, sheet, line, values) -> None:
         born, admitted, full = values["date_of_birth"], values["admitted_on"], values.get("full_member_on")
+        for value, kind, header in (
+            (born, "birth", "Ngày sinh"),
+            (admitted, "admission", "Ngày vào Đảng"),
+            (full, "full_member", "Ngày chính thức"),
+        ):
+            if message := plausible_error(kind, value):
+                self.plan.error(sheet, line, header, message)
         if born and admitted and admitted <= born:
             self.plan.error(sheet, line, "Ngày vào Đảng", _("Ngày vào Đảng phải sau ngày sinh."))
         if admitted and admitted > self.today:
@@ -348,14 +357,18 @@ class Planner:
     def _bad_columns(self, line: int) -> set[str]:
         return {e["column"] for e in self.plan.errors[-5:] if e["line"] == line}
 
-    def _date(self, sheet, line, header, value) -> dt.date | None:
+    def _date(self, sheet, line, header, value, *, kind: str | None = None) -> dt.date | None:
         try:
-            return parse_date(value)
+            day = parse_date(value)
         except ValueError:
             self.plan.error(
                 sheet, line, header, _("Ngày “%(value)s” không hợp lệ (dùng dạng ngày/tháng/năm).") % {"value": value}
             )
             return None
+        if kind and (message := plausible_error(kind, day)):
+            self.plan.error(sheet, line, header, message)
+            return None
+        return day
 
     def _require_columns(self, sheet: Sheet, cols: dict, columns: tuple[Column, ...]) -> bool:
         missing = [c.header for c in columns if c.required and c.key not in cols]
