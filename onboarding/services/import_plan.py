@@ -26,6 +26,7 @@ from .import_types import (  # noqa: F401 — re-exported for the writers and te
     UPDATE,
     ImportScope,
     MemberRow,
+    MemberRows,
     OrgRef,
     OrgRow,
     Plan,
@@ -48,10 +49,10 @@ from .import_values import (
 class Planner:
     """Builds a Plan for one file and one scope. Use `plan_file(...)`."""
 
-    def __init__(self, *, scope: ImportScope, today: dt.date, progress: Progress | None = None):
+    def __init__(self, *, scope: ImportScope, today: dt.date, progress: Progress | None = None, keep_rows=True):
         self.scope = scope
         self.today = today
-        self.plan = Plan()
+        self.plan = Plan(member_rows=MemberRows(keep=keep_rows))
         self.progress = progress or (lambda done, total: None)
         self.orgs: dict[str, OrgRef] = {}  # code → organisation (existing current, or new in this file)
 
@@ -179,15 +180,28 @@ class Planner:
         if "org_code" not in cols and "org_path" not in cols:
             self.plan.error(sheet.name, 1, "Mã chi bộ", _("Tệp cần cột “Mã chi bộ” hoặc “Đường dẫn chi bộ”."))
             return
-        texts = [(line, row_values(cells, cols)) for line, cells in sheet.rows]
-        self.plan.rows_total += len(texts)
-        total = len(texts)
-        self.load_orgs({r.get("org_code", "") for _, r in texts} | {r.get("position_org", "") for _, r in texts})
-        paths = PathIndex(self.scope, {r["org_path"] for _, r in texts if r.get("org_path") and not r.get("org_code")})
-        existing = existing_members({r["card"] for _, r in texts if r.get("card")})
-        users, open_positions = users_and_positions({r["username"] for _, r in texts if r.get("username")})
+        # Two streamed passes (memory flat in the number of rows): collect what must be looked
+        # up, fetch it in a few queries, then check the rows one by one.
+        codes, org_paths, cards, usernames, total = set(), set(), set(), set(), 0
+        for _line, cells in sheet.rows:
+            row = row_values(cells, cols)
+            total += 1
+            codes.update((row.get("org_code", ""), row.get("position_org", "")))
+            if row.get("org_path") and not row.get("org_code"):
+                org_paths.add(row["org_path"])
+            if row.get("card"):
+                cards.add(row["card"])
+            if row.get("username"):
+                usernames.add(row["username"])
+        self.plan.rows_total += total
+        self.load_orgs(codes)
+        paths = PathIndex(self.scope, org_paths)
+        existing = existing_members(cards)
+        users, open_positions = users_and_positions(usernames)
+        del codes, org_paths, cards, usernames
         seen: dict[str, int] = {}
-        for done, (line, row) in enumerate(texts, start=1):
+        for done, (line, cells) in enumerate(sheet.rows, start=1):
+            row = row_values(cells, cols)
             self._member_row(sheet.name, line, row, seen, existing, paths, users, open_positions, cols)
             if done % 5000 == 0:
                 self.progress(done, total)
@@ -377,9 +391,12 @@ class Planner:
         return not missing
 
 
-def plan_file(*, file_name: str, content: bytes, scope: ImportScope, progress: Progress | None = None) -> Plan:
-    """The dry run: read the file and check every row. Raises ValidationError if the file is unreadable."""
-    planner = Planner(scope=scope, today=timezone.localdate(), progress=progress)
+def plan_file(
+    *, file_name: str, content: bytes, scope: ImportScope, progress: Progress | None = None, keep_rows: bool = True
+) -> Plan:
+    """Read the file and check every row. Raises ValidationError if the file is unreadable.
+    keep_rows=False (the dry run) keeps counts and the report, not the rows."""
+    planner = Planner(scope=scope, today=timezone.localdate(), progress=progress, keep_rows=keep_rows)
     for sheet in read_sheets(file_name=file_name, content=content):
         if sheet.name == ORG_SHEET:
             planner.org_sheet(sheet)

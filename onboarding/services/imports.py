@@ -57,7 +57,7 @@ def _claim(job_id: int, from_status: str, to_status: str) -> bool:
 
 def _store_plan(job: ImportJob, plan: Plan) -> None:
     job.rows_total = plan.rows_total
-    job.error_count = len(plan.errors)
+    job.error_count = len(plan.errors) + plan.errors_omitted
     job.counts = plan.counts()
     job.report = plan.report()
 
@@ -72,7 +72,9 @@ def import_job_validate(*, job_id: int) -> ImportJob | None:
         ImportJob.objects.filter(pk=job_id).update(progress_done=done, progress_total=total)
 
     try:
-        plan = plan_file(file_name=job.file_name, content=bytes(job.content), scope=_scope(job), progress=progress)
+        plan = plan_file(
+            file_name=job.file_name, content=bytes(job.content), scope=_scope(job), progress=progress, keep_rows=False
+        )
     except ValidationError as exc:
         job.status, job.message = ImportStatus.FAILED, " ".join(exc.messages)
         job.save(update_fields=["status", "message"])
