@@ -306,7 +306,7 @@ def _crawl(name: str, world) -> Walk:
         baseline = parser.baseline()
         fields = _families(baseline)
         extras = [f for f in POST_EXTRAS.get(namespace, []) if f not in baseline]
-        signature = (html, frozenset(fields), frozenset(parser.link_params))
+        signature = (html, frozenset(fields))
         if signature in done:  # another user saw the same page shape: its hostile passes ran already
             continue
         done.add(signature)
