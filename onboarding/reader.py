@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import partial
+from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -38,7 +40,16 @@ class Sheet:
     rows: Rows
 
 
-def read_sheets(*, file_name: str, content: bytes) -> list[Sheet]:
+Content = bytes | str | os.PathLike  # the file's bytes, or the path of a file on disk
+
+
+def _opener(content: Content) -> Callable[[], IO[bytes]]:
+    if isinstance(content, bytes | bytearray | memoryview):
+        return lambda: io.BytesIO(content)  # shares the bytes, no copy
+    return lambda: open(content, "rb")  # noqa: SIM115 - the text wrapper closes it
+
+
+def read_sheets(*, file_name: str, content: Content) -> list[Sheet]:
     """Organisation sheet first (members may refer to organisations it creates)."""
     lower = file_name.lower()
     if lower.endswith(".xlsx"):
@@ -54,29 +65,32 @@ def _not_utf8() -> ValidationError:
     return ValidationError(_("Tệp CSV phải dùng bảng mã UTF-8."))
 
 
-def _csv_reader(content: bytes, delimiter: str):
-    # BytesIO over the stored bytes shares them; the wrapper decodes a block at a time.
-    text = io.TextIOWrapper(io.BytesIO(content), encoding="utf-8-sig", newline="")
+def _csv_reader(opener: Callable[[], IO[bytes]], delimiter: str):
+    # The wrapper decodes a block at a time: the file is never decoded (or copied) whole.
+    text = io.TextIOWrapper(opener(), encoding="utf-8-sig", newline="")
     return csv.reader(text, delimiter=delimiter)
 
 
-def _csv_sheet(content: bytes) -> Sheet:
+def _csv_sheet(content: Content) -> Sheet:
+    opener = _opener(content)
+    with opener() as raw:
+        sample = raw.read(65536)
     try:
-        first_line = io.TextIOWrapper(io.BytesIO(content[:65536]), encoding="utf-8-sig", newline="").readline()
+        first_line = io.TextIOWrapper(io.BytesIO(sample), encoding="utf-8-sig", newline="").readline()
     except UnicodeDecodeError as exc:
-        if exc.start < 65536 - 4:  # not merely a character cut at the end of the sample
+        if exc.start < len(sample) - 4:  # not merely a character cut at the end of the sample
             raise _not_utf8() from exc
-        first_line = content[:65536].decode("utf-8-sig", errors="ignore").split("\n", 1)[0]
+        first_line = sample.decode("utf-8-sig", errors="ignore").split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     try:
-        headers = next(_csv_reader(content, delimiter), [])
+        headers = next(_csv_reader(opener, delimiter), [])
     except UnicodeDecodeError as exc:
         raise _not_utf8() from exc
     if not any(h.strip() for h in headers):
         raise ValidationError(_("Tệp không có dòng tiêu đề."))
 
     def open_rows() -> Iterator[tuple[int, list]]:
-        reader = _csv_reader(content, delimiter)
+        reader = _csv_reader(opener, delimiter)
         try:
             next(reader, None)
             for row in reader:
@@ -88,11 +102,11 @@ def _csv_sheet(content: bytes) -> Sheet:
     return Sheet(ORG_SHEET if is_org_sheet(headers) else MEMBER_SHEET, headers, Rows(open_rows))
 
 
-def _xlsx_sheets(content: bytes) -> list[Sheet]:
+def _xlsx_sheets(content: Content) -> list[Sheet]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = load_workbook(_opener(content)(), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise ValidationError(_("Không đọc được tệp Excel (.xlsx).")) from exc
     sheets = []

@@ -18,7 +18,7 @@ from core.dates import plausible_error
 from organizations.models import Organization, OrgKind
 
 from ..columns import MEMBER_COLUMNS, ORG_COLUMNS, ORG_SHEET, Column, fold, header_map
-from ..reader import Sheet, read_sheets
+from ..reader import Content, Sheet, read_sheets
 from .import_lookups import PathIndex, chunks, existing_members, users_and_positions
 from .import_types import (  # noqa: F401 — re-exported for the writers and tests
     CREATE,
@@ -392,7 +392,7 @@ class Planner:
 
 
 def plan_file(
-    *, file_name: str, content: bytes, scope: ImportScope, progress: Progress | None = None, keep_rows: bool = True
+    *, file_name: str, content: Content, scope: ImportScope, progress: Progress | None = None, keep_rows: bool = True
 ) -> Plan:
     """Read the file and check every row. Raises ValidationError if the file is unreadable.
     keep_rows=False (the dry run) keeps counts and the report, not the rows."""

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -62,19 +65,50 @@ def _store_plan(job: ImportJob, plan: Plan) -> None:
     job.report = plan.report()
 
 
+CONTENT_SLICE = 4 * 1024 * 1024
+
+
+@contextmanager
+def _stored_file(job_id: int) -> Iterator[str]:
+    """The uploaded file copied to a temporary file in 4 MB slices, so the worker never holds the
+    whole file (nor the driver's hex-encoded copy of it) in memory; the path is read in passes."""
+    table = ImportJob._meta.db_table
+    with tempfile.NamedTemporaryFile(prefix="tusoi-import-") as tmp:
+        offset = 1
+        with connections["default"].cursor() as cursor:
+            while True:
+                cursor.execute(
+                    f"SELECT substr(content, %s, %s) FROM {table} WHERE id = %s", [offset, CONTENT_SLICE, job_id]
+                )
+                row = cursor.fetchone()
+                piece = bytes(row[0]) if row and row[0] is not None else b""
+                if not piece:
+                    break
+                tmp.write(piece)
+                offset += len(piece)
+        tmp.flush()
+        yield tmp.name
+
+
+def _job(job_id: int) -> ImportJob:
+    # Without the file: save() then writes only the loaded fields, not 50 MB of content back.
+    return ImportJob.objects.defer("content").get(pk=job_id)
+
+
 def import_job_validate(*, job_id: int) -> ImportJob | None:
     """Chạy thử: check every row, store the report. Writes nothing but the job row."""
     if not _claim(job_id, ImportStatus.PENDING, ImportStatus.VALIDATING):
         return None
-    job = ImportJob.objects.get(pk=job_id)
+    job = _job(job_id)
 
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(progress_done=done, progress_total=total)
 
     try:
-        plan = plan_file(
-            file_name=job.file_name, content=bytes(job.content), scope=_scope(job), progress=progress, keep_rows=False
-        )
+        with _stored_file(job_id) as path:
+            plan = plan_file(
+                file_name=job.file_name, content=path, scope=_scope(job), progress=progress, keep_rows=False
+            )
     except ValidationError as exc:
         job.status, job.message = ImportStatus.FAILED, " ".join(exc.messages)
         job.save(update_fields=["status", "message"])
@@ -130,15 +164,15 @@ def import_job_apply(*, job_id: int) -> ImportJob | None:
     """Apply in one transaction: the file is checked again first; any error → nothing is written."""
     if not _claim(job_id, ImportStatus.APPLY_QUEUED, ImportStatus.APPLYING):
         return None
-    job = ImportJob.objects.get(pk=job_id)
+    job = _job(job_id)
     user = get_user_model().objects.get(pk=job.created_by_id)
     progress = _SideProgress(job_id)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _stored_file(job_id) as path:
             # Progress: the second check is the first half of the bar, writing the second half.
             plan = plan_file(
                 file_name=job.file_name,
-                content=bytes(job.content),
+                content=path,
                 scope=_scope(job),
                 progress=lambda done, total: progress(done, 2 * total),
             )
