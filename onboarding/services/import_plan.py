@@ -392,15 +392,25 @@ class Planner:
 
 
 def plan_file(
-    *, file_name: str, content: Content, scope: ImportScope, progress: Progress | None = None, keep_rows: bool = True
+    *,
+    file_name: str,
+    content: Content,
+    scope: ImportScope,
+    progress: Progress | None = None,
+    keep_rows: bool = True,
+    sink=None,
 ) -> Plan:
     """Read the file and check every row. Raises ValidationError if the file is unreadable.
-    keep_rows=False (the dry run) keeps counts and the report, not the rows."""
-    planner = Planner(scope=scope, today=timezone.localdate(), progress=progress, keep_rows=keep_rows)
+    keep_rows=False (the dry run) keeps counts and the report, not the rows; with `sink` (the
+    streamed apply) checked member rows go to sink(rows) in batches while no error was found."""
+    planner = Planner(scope=scope, today=timezone.localdate(), progress=progress, keep_rows=keep_rows and sink is None)
+    if sink is not None:
+        planner.plan.member_rows.sink = lambda rows: None if planner.plan.errors else sink(planner.plan, rows)
     for sheet in read_sheets(file_name=file_name, content=content):
         if sheet.name == ORG_SHEET:
             planner.org_sheet(sheet)
         else:
             planner.member_sheet(sheet)
+    planner.plan.member_rows.flush()
     planner.plan.errors.sort(key=lambda e: (e["sheet"] != ORG_SHEET, e["line"]))
     return planner.plan

@@ -75,6 +75,7 @@ class MemberRow:
 # file): a 700k-row file would otherwise keep a 700k-entry report in the worker's memory and the
 # job row. The page and the CSV say how many were left out.
 REPORT_MAX = 20_000
+STREAM_BATCH = 5000  # member rows written per batch by the streamed apply
 
 
 class MemberRows:
@@ -82,9 +83,13 @@ class MemberRows:
     REPORT_MAX report lines, so its memory does not grow with the file; the apply keeps the rows
     for the writer. Rows are added with append(), as to a list."""
 
-    def __init__(self, *, keep: bool = True):
+    def __init__(self, *, keep: bool = True, batch: int | None = None):
         self.keep = keep
         self._rows: list[MemberRow] = []
+        # A streamed apply hands the rows to `sink` in batches as they are checked (see plan_file).
+        self.sink: Callable[[list[MemberRow]], None] | None = None
+        self.batch = batch or STREAM_BATCH
+        self._buffer: list[MemberRow] = []
         self.tally = {CREATE: 0, UPDATE: 0, UNCHANGED: 0}
         self.positions = 0
         self.report_lines: list[list] = []
@@ -100,6 +105,15 @@ class MemberRows:
             self.report_omitted += 1
         if self.keep:
             self._rows.append(row)
+        elif self.sink is not None:
+            self._buffer.append(row)
+            if len(self._buffer) >= self.batch:
+                self.flush()
+
+    def flush(self) -> None:
+        buffer, self._buffer = self._buffer, []
+        if buffer and self.sink is not None:
+            self.sink(buffer)
 
     def __iter__(self):
         if not self.keep:

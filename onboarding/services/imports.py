@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..models import ImportJob, ImportStatus
 from .import_plan import ImportScope, Plan, plan_file
-from .import_write import write_plan
+from .import_write import StreamWriter
 
 logger = logging.getLogger(__name__)
 MAX_FILE_BYTES = 50 * 1024 * 1024  # 100k members as .xlsx ≈ 8 MB; as CSV ≈ 12 MB
@@ -169,16 +169,15 @@ def import_job_apply(*, job_id: int) -> ImportJob | None:
     progress = _SideProgress(job_id)
     try:
         with transaction.atomic(), _stored_file(job_id) as path:
-            # Progress: the second check is the first half of the bar, writing the second half.
+            # The file is checked again while the rows are written in batches (StreamWriter);
+            # any error → nothing is written (the transaction rolls back).
+            writer = StreamWriter(user=user)
             plan = plan_file(
-                file_name=job.file_name,
-                content=path,
-                scope=_scope(job),
-                progress=lambda done, total: progress(done, 2 * total),
+                file_name=job.file_name, content=path, scope=_scope(job), progress=progress, sink=writer.write
             )
             if plan.errors:
                 raise _Rollback
-            written = write_plan(plan=plan, user=user, progress=lambda done, total: progress(total + done, 2 * total))
+            written = writer.finish(plan)
     except _Rollback:
         _store_plan(job, plan)
         job.status = ImportStatus.VALIDATED

@@ -159,3 +159,33 @@ def test_each_reorganisation_kind_is_clean_right_after(populated, django_capture
         else:
             reorg.organization_remove_level(org=org(tree.commune2), on=on)
     _assert_clean([years.last, years.this])
+
+
+def test_streamed_apply_is_all_or_nothing_across_batches(populated, monkeypatch):
+    """Rows are written in batches while the file is checked again; an error found after a batch
+    was written still leaves nothing behind."""
+    from onboarding.models import ImportJob, ImportStatus
+    from onboarding.services import import_types
+
+    monkeypatch.setattr(import_types, "STREAM_BATCH", 2)
+    tree = populated.tree
+    rows = [member_row(**{"Mã chi bộ": tree.cell.code, "Số thẻ đảng viên": f"44000000{i:02d}"}) for i in range(7)]
+    user = populated.cast.province.user
+    job = imports.import_job_create(user=user, file_name="dv.csv", content=csv_bytes(rows), queue=False)
+    imports.import_job_validate(job_id=job.pk)
+    job.refresh_from_db()
+    assert job.can_apply and job.counts["members"]["create"] == 7
+    # Meanwhile the last card turns up in another cell: the second check must refuse the file.
+    MemberFactory(cell=tree.cell2, party_card_number="4400000006")
+    imports.import_job_request_apply(job=job, user=user, queue=False)
+    job = imports.import_job_apply(job_id=job.pk)
+    assert job.status == ImportStatus.VALIDATED and job.error_count == 1
+    assert Member.objects.filter(party_card_number__startswith="44000000").count() == 1  # only the intruder
+    # Without the conflict the same batches all go in.
+    Member.objects.filter(party_card_number="4400000006").delete()
+    job = imports.import_job_create(user=user, file_name="dv.csv", content=csv_bytes(rows), queue=False)
+    imports.import_job_validate(job_id=job.pk)
+    imports.import_job_request_apply(job=ImportJob.objects.get(pk=job.pk), user=user, queue=False)
+    job = imports.import_job_apply(job_id=job.pk)
+    assert job.status == ImportStatus.APPLIED
+    assert Member.objects.filter(party_card_number__startswith="44000000", cell=tree.cell).count() == 7
