@@ -101,3 +101,17 @@ def parse_iso_date(value: object) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def page_number(value: object) -> int:
+    """?trang= / ?loi= / ?dong= for a Paginator: an ASCII page number, else the first page."""
+    return parse_int(value, min_value=1, max_value=10**9) or 1
+
+
+def site_path(value: object) -> str | None:
+    """A path on this site ("/cam-ket/"), or None: no scheme, no host, no "//evil", no "cam-ket/"."""
+    if not isinstance(value, str) or not value.startswith("/") or value.startswith(("//", "/\\")):
+        return None
+    if len(value) > 2000 or not value.isprintable() or "\\" in value:
+        return None
+    return value

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.params import page_number
 from core.spreadsheet import csv_row
 
 from . import selectors
@@ -45,8 +46,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get_for_user(user=request.user, pk=pk, with_report=True)
     report = job.report or {}
-    errors = Paginator(report.get("errors", []), REPORT_PAGE).get_page(request.GET.get("loi"))
-    rows = Paginator(report.get("rows", []), REPORT_PAGE).get_page(request.GET.get("dong"))
+    errors = Paginator(report.get("errors", []), REPORT_PAGE).get_page(page_number(request.GET.get("loi")))
+    rows = Paginator(report.get("rows", []), REPORT_PAGE).get_page(page_number(request.GET.get("dong")))
     return render(request, "onboarding/job.html", {"job": job, "errors": errors, "rows": rows})
 
 
@@ -123,5 +124,7 @@ def reorganise(request: HttpRequest) -> HttpResponse:
 @login_required
 def reorganisations(request: HttpRequest) -> HttpResponse:
     selectors.import_scope_required(request.user)
-    records = Paginator(selectors.reorganisations_for(user=request.user), 50).get_page(request.GET.get("trang"))
+    records = Paginator(selectors.reorganisations_for(user=request.user), 50).get_page(
+        page_number(request.GET.get("trang"))
+    )
     return render(request, "onboarding/reorganisations.html", {"records": records})
