@@ -6,7 +6,7 @@
 The parent builds the file on disk (streamed, never whole in memory), stores it as an ImportJob
 and commits; a fresh child process then runs exactly what the Celery task runs
 (`import_job_validate`, and with --apply `import_job_apply`) and reports its peak RSS
-(getrusage ru_maxrss; with --tracemalloc also the peak of Python allocations, measured in a run
+(VmHWM; with --tracemalloc also the peak of Python allocations, measured in a run
 of its own because tracemalloc's bookkeeping inflates the RSS) — the worker's figure.
 The parent deletes the job (and with --apply the imported members) afterwards. Prints JSON.
 """
@@ -96,6 +96,17 @@ def _cells() -> list[str]:
     )
 
 
+def _peak_rss_mb() -> float:
+    """VmHWM: the peak resident set of this process image. getrusage's ru_maxrss is not used: on
+    Linux it keeps the high-water mark of the forking parent across exec (here ≈ 500 MB, the parent
+    that stored the 50 MB file), which would hide the worker's own figure."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 class _NoTrace:
     """Stand-in when tracemalloc is off (its per-allocation bookkeeping inflates the RSS figure)."""
 
@@ -119,12 +130,12 @@ def child(job_id: int, apply: bool, trace: bool) -> None:
         tracemalloc.start()
     else:
         tracemalloc = _NoTrace
-    rss_start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_start = _peak_rss_mb()
     t0 = time.perf_counter()
     job = imports.import_job_validate(job_id=job_id)
     validate_s = time.perf_counter() - t0
     _cur, validate_peak = tracemalloc.get_traced_memory()
-    validate_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    validate_rss = _peak_rss_mb()
     out = {
         "rows": job.rows_total,
         "errors": job.error_count,
@@ -145,7 +156,7 @@ def child(job_id: int, apply: bool, trace: bool) -> None:
         out["apply_status"] = ImportJob.objects.get(pk=job_id).status
         if trace:
             out["apply_python_peak_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20)
-        out["rss_peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        out["rss_peak_mb"] = round(_peak_rss_mb())
     print(json.dumps(out))
 
 
