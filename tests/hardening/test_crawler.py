@@ -354,7 +354,7 @@ def test_every_pattern_is_walked():
     assert len(names) >= 35
 
 
-@pytest.mark.parametrize("name", _params())
+@pytest.mark.parametrize("name", list(_params()))
 def test_no_5xx(name, world):
     walk = _crawl(name, world)
     assert walk.requests > 0
