@@ -175,7 +175,35 @@ class ProgressForm(forms.ModelForm):
         self.fields["progress_note"].widget.attrs.pop("maxlength", None)
 
 
-ProgressFormSet = forms.modelformset_factory(CommitmentAction, form=ProgressForm, extra=0)
+MSG_FOREIGN_ACTION = _("Việc làm này không thuộc bản cam kết của đồng chí; không có gì được lưu.")
+
+
+class BaseProgressFormSet(forms.BaseModelFormSet):
+    """Only the rows of the given queryset (the member's own actions) can be posted: a foreign or
+    made-up id, or a row beyond the list, marks the whole formset as tampered (`foreign_rows`)."""
+
+    foreign_rows = False
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk_name = self.model._meta.pk.name
+        if pk_name in form.fields:
+            form.fields[pk_name].queryset = self.get_queryset()
+            form.fields[pk_name].error_messages["invalid_choice"] = MSG_FOREIGN_ACTION
+
+    def clean(self):
+        super().clean()
+        pk_name = self.model._meta.pk.name
+        for form in self.forms:
+            if form.instance.pk is None or pk_name in form.errors:
+                self.foreign_rows = True
+        if self.foreign_rows:
+            raise forms.ValidationError(MSG_FOREIGN_ACTION, code="foreign_row")
+
+
+ProgressFormSet = forms.modelformset_factory(
+    CommitmentAction, form=ProgressForm, formset=BaseProgressFormSet, extra=0, edit_only=True
+)
 
 
 class OnBehalfForm(forms.Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.db_router import reads_from_replica
+from core.params import id_list_or_400, year_or_400
 from organizations.models import Organization
 from organizations.selectors import organization_ancestors, organization_get_for_user
 
 from . import selectors, services
-from .forms import CommitmentForm, ProgressFormSet, ReasonForm, action_formset
+from .forms import MSG_FOREIGN_ACTION, CommitmentForm, ProgressFormSet, ReasonForm, action_formset
 from .models import Commitment, CommitmentStatus
 from .selectors import NOT_STARTED
 
@@ -108,7 +109,10 @@ def my_progress(request: HttpRequest) -> HttpResponse:
         return redirect("commitments:my")
     queryset = commitment.actions.order_by("id")
     formset = ProgressFormSet(request.POST or None, queryset=queryset, prefix="progress")
-    if request.method == "POST" and formset.is_valid():
+    valid = request.method == "POST" and formset.is_valid()
+    if formset.foreign_rows:
+        raise BadRequest(MSG_FOREIGN_ACTION)
+    if valid:
         for form in formset.forms:
             if form.has_changed():
                 services.commitment_action_record_progress(
@@ -245,9 +249,8 @@ FILTERS = [NOT_STARTED, *CommitmentStatus.values]
 
 
 def _year(request: HttpRequest) -> int | None:
-    """The year chosen with ?nam=…, or None for the latest open cycle."""
-    value = request.GET.get("nam", "")
-    return int(value) if value.isdigit() and len(value) == 4 else None
+    """The year chosen with ?nam=…, or None for the latest open cycle; 400 for a malformed year."""
+    return year_or_400(request.GET.get("nam"))
 
 
 @login_required
@@ -300,9 +303,9 @@ def cell_acknowledge_bulk(request: HttpRequest, cell_id: int) -> HttpResponse:
     cell = selectors.cell_get_for_user(user=request.user, pk=cell_id)
     if not selectors.can_act_on_cell(user=request.user, cell=cell):
         raise PermissionDenied
-    year = request.POST.get("nam", "")
-    cycle = selectors.cycle_for_org(org=cell, year=int(year) if year.isdigit() else None)
-    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    year = year_or_400(request.POST.get("nam"))
+    ids = id_list_or_400(request.POST.getlist("ids"))
+    cycle = selectors.cycle_for_org(org=cell, year=year)
     if cycle is None or not ids:
         messages.warning(request, _("Chưa chọn bản cam kết nào."))
     else:

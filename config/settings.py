@@ -136,6 +136,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind a reverse proxy every request comes from the proxy's address, so axes would throttle all
+# users together. TRUSTED_PROXY_HEADER names the request.META key the proxy sets with the client's
+# address (HTTP_X_FORWARDED_FOR for nginx's $proxy_add_x_forwarded_for, or HTTP_X_REAL_IP); axes
+# reads it through django-ipware (its AXES_IPWARE_* settings). Right-most: the entry the proxy
+# appended, not one a client sent. Leave it empty when Django is reached directly (the peer
+# address is then the client). Only safe when the app port is reachable through the proxy alone.
+TRUSTED_PROXY_HEADER = env.str("TRUSTED_PROXY_HEADER", default="")
+AXES_IPWARE_META_PRECEDENCE_ORDER = (TRUSTED_PROXY_HEADER, "REMOTE_ADDR") if TRUSTED_PROXY_HEADER else ("REMOTE_ADDR",)
+AXES_IPWARE_PROXY_ORDER = env.str("TRUSTED_PROXY_ORDER", default="right-most")
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=None)
+AXES_IPWARE_PROXY_TRUSTED_IPS = env.list("TRUSTED_PROXY_IPS", default=[]) or None
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -332,3 +343,8 @@ MIDDLEWARE.append("django_prometheus.middleware.PrometheusAfterMiddleware")
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 METRICS_ALLOWED_NETWORKS = env.list("METRICS_ALLOWED_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 # --- end of the operations block ---
+
+# /healthz?worker=1 queues a task and waits for it: only with this token (or a staff session),
+# and at most this many probes per minute across all web processes (see core/healthz_worker.py).
+HEALTHZ_WORKER_TOKEN = env.str("HEALTHZ_WORKER_TOKEN", default="")
+HEALTHZ_WORKER_PER_MINUTE = env.int("HEALTHZ_WORKER_PER_MINUTE", default=6)

@@ -23,6 +23,8 @@ urlpatterns = [
     path("nhap-du-lieu/", include("onboarding.urls")),
 ]
 
+handler400 = "core.views.bad_request"
+
 admin.site.site_header = "Tự soi — quản trị"
 admin.site.site_title = "Tự soi"
 

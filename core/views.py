@@ -34,8 +34,22 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", {"roots": []})
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 in Vietnamese; a BadRequest raised by core.params carries the message shown to the user."""
+    from django.core.exceptions import BadRequest
+
+    detail = str(exception) if isinstance(exception, BadRequest) and exception.args else ""
+    return render(request, "400.html", {"detail": detail}, status=400)
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and the broker answer, 503 naming the failing part."""
+    if request.GET.get("worker"):  # the worker round trip: token or staff, rate-limited (healthz_worker)
+        from .healthz_worker import worker_probe_refusal
+
+        refusal = worker_probe_refusal(request)
+        if refusal is not None:
+            return refusal
     checks: dict[str, str] = {}
     try:
         with connection.cursor() as cursor:

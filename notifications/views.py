@@ -11,6 +11,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.params import page_number, site_path
+
 from . import services
 from .selectors import notification_get_for_user, notifications_for, unread_count
 
@@ -19,7 +21,7 @@ PAGE_SIZE = 30
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    page = Paginator(notifications_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("trang"))
+    page = Paginator(notifications_for(user=request.user), PAGE_SIZE).get_page(page_number(request.GET.get("trang")))
     return render(request, "notifications/inbox.html", {"page": page, "unread": unread_count(user=request.user)})
 
 
@@ -29,7 +31,7 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark read, then go to the page to act on (only a path on this site)."""
     notification = notification_get_for_user(user=request.user, pk=pk)
     services.notification_mark_read(notification=notification)
-    target = notification.link
+    target = site_path(notification.link)
     if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect("notifications:inbox")
     return redirect(target)

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import plausible_error
 from organizations.models import Member, Organization
 
 from .models import ReorgKind
@@ -83,6 +84,12 @@ class ReorganisationForm(forms.Form):
             self.add_error(field, _("Không tìm thấy tổ chức có mã %(code)s trong phạm vi được giao.") % {"code": code})
             return None
         return org
+
+    def clean_on(self):
+        on = self.cleaned_data["on"]
+        if message := plausible_error("reorganisation", on):
+            raise forms.ValidationError(message)
+        return on
 
     def clean(self):
         data = super().clean()

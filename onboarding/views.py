@@ -13,6 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.params import page_number
+from core.spreadsheet import csv_row
+
 from . import selectors
 from .columns import MEMBER_COLUMNS, ORG_COLUMNS
 from .forms import ImportUploadForm, ReorganisationForm
@@ -43,8 +46,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.import_job_get_for_user(user=request.user, pk=pk, with_report=True)
     report = job.report or {}
-    errors = Paginator(report.get("errors", []), REPORT_PAGE).get_page(request.GET.get("loi"))
-    rows = Paginator(report.get("rows", []), REPORT_PAGE).get_page(request.GET.get("dong"))
+    errors = Paginator(report.get("errors", []), REPORT_PAGE).get_page(page_number(request.GET.get("loi")))
+    rows = Paginator(report.get("rows", []), REPORT_PAGE).get_page(page_number(request.GET.get("dong")))
     return render(request, "onboarding/job.html", {"job": job, "errors": errors, "rows": rows})
 
 
@@ -76,13 +79,13 @@ def job_report_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="bao-cao-nhap-{job.pk}.csv"'
     response.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
     writer = csv.writer(response)
-    writer.writerow([_("Trang"), _("Dòng"), _("Kết quả"), _("Khóa"), _("Tên"), _("Cột"), _("Lỗi")])
+    writer.writerow(csv_row([_("Trang"), _("Dòng"), _("Kết quả"), _("Khóa"), _("Tên"), _("Cột"), _("Lỗi")]))
     for e in (job.report or {}).get("errors", []):
-        writer.writerow([e["sheet"], e["line"], _("lỗi"), "", "", e["column"], e["message"]])
+        writer.writerow(csv_row([e["sheet"], e["line"], _("lỗi"), "", "", e["column"], e["message"]]))
     labels = {"create": _("tạo mới"), "update": _("cập nhật"), "unchanged": _("không đổi")}
     for sheet, line, action, key, name, *rest in (job.report or {}).get("rows", []):
         changes = "; ".join(f"{label}: {old} → {new}" for label, old, new in (rest[0] if rest else []))
-        writer.writerow([sheet, line, labels.get(action, action), key, name, changes, ""])
+        writer.writerow(csv_row([sheet, line, labels.get(action, action), key, name, changes, ""]))
     return response
 
 
@@ -122,5 +125,7 @@ def reorganise(request: HttpRequest) -> HttpResponse:
 @login_required
 def reorganisations(request: HttpRequest) -> HttpResponse:
     selectors.import_scope_required(request.user)
-    records = Paginator(selectors.reorganisations_for(user=request.user), 50).get_page(request.GET.get("trang"))
+    records = Paginator(selectors.reorganisations_for(user=request.user), 50).get_page(
+        page_number(request.GET.get("trang"))
+    )
     return render(request, "onboarding/reorganisations.html", {"records": records})

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager
 
+from core.dates import check_plausible
 from core.text import ascii_fold, name_sort_key, nfc
 
 
@@ -122,6 +123,9 @@ class Organization(MP_Node):
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_to is None or self.valid_to >= day)
 
+    def clean(self) -> None:
+        check_plausible(valid_from=("validity", self.valid_from), valid_to=("validity", self.valid_to))
+
 
 class MemberStatus(models.TextChoices):
     PROBATIONARY = "PROBATIONARY", _("Dự bị")
@@ -204,6 +208,11 @@ class Member(models.Model):
         self.party_card_number = (self.party_card_number or "").strip() or None
         if self.cell_id and not self.cell.is_cell:
             raise ValidationError({"cell": _("Đảng viên chỉ sinh hoạt ở chi bộ.")})
+        check_plausible(
+            date_of_birth=("birth", self.date_of_birth),
+            admitted_on=("admission", self.admitted_on),
+            full_member_on=("full_member", self.full_member_on),
+        )
 
     @property
     def is_active(self) -> bool:
@@ -253,6 +262,7 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.cell_id and not self.cell.is_cell:
             raise ValidationError({"cell": _("Đảng viên chỉ sinh hoạt ở chi bộ.")})
+        check_plausible(valid_from=("validity", self.valid_from), valid_to=("validity", self.valid_to))
         if self.kind != MembershipKind.OFFICIAL or not self.member_id:
             return
         # Two official memberships may not overlap (the open one is also a DB constraint).
@@ -311,3 +321,6 @@ class Position(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.organization}"
+
+    def clean(self) -> None:
+        check_plausible(valid_from=("validity", self.valid_from), valid_to=("validity", self.valid_to))

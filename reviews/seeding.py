@@ -155,6 +155,29 @@ def seed_reviews(result: SeedResult) -> None:
             if finished:
                 seeder.org_reviews.extend(_grassroots_reviews(province, cycle, rng))
             bulk_copy(OrgReview, seeder.org_reviews, trusted_keys=True)
+            for model in (MemberReview, OrgReview):
+                seed_initial_history(model=model, cycle=cycle)
+
+
+SEED_REASON = "Dữ liệu mẫu"
+HISTORY_BATCH = 5000
+
+
+def seed_initial_history(*, model, cycle: ReviewCycle) -> int:
+    """The "+" history row of every seeded row of the cycle that has none (COPY bypasses the
+    signals), written with simple-history's bulk_history_create, as its populate_history command
+    does. Without it the first change shows every field as "— → value", credited to its author."""
+    have = model.history.filter(cycle_id=cycle.id).values("id")
+    rows = model.objects.filter(cycle=cycle).exclude(id__in=have).order_by("id")
+    written, batch = 0, []
+    for row in rows.iterator(chunk_size=HISTORY_BATCH):
+        batch.append(row)
+        if len(batch) == HISTORY_BATCH:
+            written += len(model.history.bulk_history_create(batch, default_change_reason=SEED_REASON))
+            batch = []
+    if batch:
+        written += len(model.history.bulk_history_create(batch, default_change_reason=SEED_REASON))
+    return written
 
 
 def _grassroots_reviews(province: Organization, cycle: ReviewCycle, rng: random.Random):

@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheet import xlsx_append
 from organizations.models import OrgKind, PositionKind
 from reviews.indicator_data import INDICATORS
 from reviews.models import NotGradedReason
@@ -33,15 +34,15 @@ PCT = "0.0"
 
 
 def _title(ws, board, title: str, width: int) -> int:
-    ws.append([_("ĐẢNG CỘNG SẢN VIỆT NAM")])
-    ws.append([board.org.name])
-    ws.append([title % {"year": board.year}])
-    ws.append([_("Số liệu tính đến: %(time)s") % {"time": _as_of(board)}])
+    xlsx_append(ws, [_("ĐẢNG CỘNG SẢN VIỆT NAM")])
+    xlsx_append(ws, [board.org.name])
+    xlsx_append(ws, [title % {"year": board.year}])
+    xlsx_append(ws, [_("Số liệu tính đến: %(time)s") % {"time": _as_of(board)}])
     for row in range(1, 5):
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
         ws.cell(row=row, column=1).alignment = Alignment(horizontal="center")
     ws.cell(row=3, column=1).font = Font(bold=True, size=13)
-    ws.append([])
+    xlsx_append(ws, [])
     return 6
 
 
@@ -51,9 +52,9 @@ def _as_of(board) -> str:
 
 
 def _grid(ws, header: list[str], rows: list[list], first_row: int) -> None:
-    ws.append(header)
+    xlsx_append(ws, header)
     for row in rows:
-        ws.append(row)
+        xlsx_append(ws, row)
     for r in ws.iter_rows(min_row=first_row, max_row=ws.max_row, max_col=len(header)):
         for cell in r:
             cell.border = BOX

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from core.db_router import reads_from_replica
+from core.params import parse_year
 from organizations.selectors import scope_roots
 
 from . import exports, selectors
@@ -23,12 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _year_stage(request: HttpRequest) -> tuple[int, str]:
-    try:
-        year = int(request.GET.get("year", ""))
-    except ValueError:
-        year = selectors.default_year()
-    if not 2000 <= year <= 2100:
-        year = selectors.default_year()
+    year = parse_year(request.GET.get("year")) or selectors.default_year()
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
         stage = selectors.default_stage(year)

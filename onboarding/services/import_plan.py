@@ -14,11 +14,12 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.dates import plausible_error
 from core.text import nfc
 from organizations.models import Organization, OrgKind
 
 from ..columns import MEMBER_COLUMNS, ORG_COLUMNS, ORG_SHEET, Column, fold, header_map
-from ..reader import Sheet, read_sheets
+from ..reader import Content, Sheet, read_sheets
 from .import_lookups import PathIndex, chunks, existing_members, users_and_positions
 from .import_types import (  # noqa: F401 — re-exported for the writers and tests
     CREATE,
@@ -26,6 +27,7 @@ from .import_types import (  # noqa: F401 — re-exported for the writers and te
     UPDATE,
     ImportScope,
     MemberRow,
+    MemberRows,
     OrgRef,
     OrgRow,
     Plan,
@@ -48,10 +50,10 @@ from .import_values import (
 class Planner:
     """Builds a Plan for one file and one scope. Use `plan_file(...)`."""
 
-    def __init__(self, *, scope: ImportScope, today: dt.date, progress: Progress | None = None):
+    def __init__(self, *, scope: ImportScope, today: dt.date, progress: Progress | None = None, keep_rows=True):
         self.scope = scope
         self.today = today
-        self.plan = Plan()
+        self.plan = Plan(member_rows=MemberRows(keep=keep_rows))
         self.progress = progress or (lambda done, total: None)
         self.orgs: dict[str, OrgRef] = {}  # code → organisation (existing current, or new in this file)
 
@@ -104,7 +106,8 @@ class Planner:
                 "Loại tổ chức",
                 _("Loại tổ chức “%(value)s” không hợp lệ.") % {"value": row.get("kind", "")},
             )
-        valid_from = self._date(sheet, line, "Hiệu lực từ", row.get("valid_from")) or dt.date(2000, 1, 1)
+        valid_from = self._date(sheet, line, "Hiệu lực từ", row.get("valid_from"), kind="validity")
+        valid_from = valid_from or dt.date(2000, 1, 1)
         parent = self._parent(sheet, line, row.get("parent_code", ""), kind)
         if len(self.plan.errors) > errors_before or not code:
             return
@@ -178,15 +181,28 @@ class Planner:
         if "org_code" not in cols and "org_path" not in cols:
             self.plan.error(sheet.name, 1, "Mã chi bộ", _("Tệp cần cột “Mã chi bộ” hoặc “Đường dẫn chi bộ”."))
             return
-        texts = [(line, row_values(cells, cols)) for line, cells in sheet.rows]
-        self.plan.rows_total += len(texts)
-        total = len(texts)
-        self.load_orgs({r.get("org_code", "") for _, r in texts} | {r.get("position_org", "") for _, r in texts})
-        paths = PathIndex(self.scope, {r["org_path"] for _, r in texts if r.get("org_path") and not r.get("org_code")})
-        existing = existing_members({r["card"] for _, r in texts if r.get("card")})
-        users, open_positions = users_and_positions({r["username"] for _, r in texts if r.get("username")})
+        # Two streamed passes (memory flat in the number of rows): collect what must be looked
+        # up, fetch it in a few queries, then check the rows one by one.
+        codes, org_paths, cards, usernames, total = set(), set(), set(), set(), 0
+        for _line, cells in sheet.rows:
+            row = row_values(cells, cols)
+            total += 1
+            codes.update((row.get("org_code", ""), row.get("position_org", "")))
+            if row.get("org_path") and not row.get("org_code"):
+                org_paths.add(row["org_path"])
+            if row.get("card"):
+                cards.add(row["card"])
+            if row.get("username"):
+                usernames.add(row["username"])
+        self.plan.rows_total += total
+        self.load_orgs(codes)
+        paths = PathIndex(self.scope, org_paths)
+        existing = existing_members(cards)
+        users, open_positions = users_and_positions(usernames)
+        del codes, org_paths, cards, usernames
         seen: dict[str, int] = {}
-        for done, (line, row) in enumerate(texts, start=1):
+        for done, (line, cells) in enumerate(sheet.rows, start=1):
+            row = row_values(cells, cols)
             self._member_row(sheet.name, line, row, seen, existing, paths, users, open_positions, cols)
             if done % 5000 == 0:
                 self.progress(done, total)
@@ -208,7 +224,7 @@ class Planner:
             seen[card] = line
         cell = self._cell(sheet, line, row, paths)
         values = self._member_values(sheet, line, row, cols)
-        joined_on = self._date(sheet, line, "Ngày bắt đầu sinh hoạt", row.get("joined_on"))
+        joined_on = self._date(sheet, line, "Ngày bắt đầu sinh hoạt", row.get("joined_on"), kind="validity")
         position = self._position(sheet, line, row, cell, users, open_positions)
         if len(self.plan.errors) > errors_before:
             return
@@ -315,6 +331,13 @@ class Planner:
 
     def _check_dates(self, sheet, line, values) -> None:
         born, admitted, full = values["date_of_birth"], values["admitted_on"], values.get("full_member_on")
+        for value, kind, header in (
+            (born, "birth", "Ngày sinh"),
+            (admitted, "admission", "Ngày vào Đảng"),
+            (full, "full_member", "Ngày chính thức"),
+        ):
+            if message := plausible_error(kind, value):
+                self.plan.error(sheet, line, header, message)
         if born and admitted and admitted <= born:
             self.plan.error(sheet, line, "Ngày vào Đảng", _("Ngày vào Đảng phải sau ngày sinh."))
         if admitted and admitted > self.today:
@@ -362,14 +385,18 @@ class Planner:
     def _bad_columns(self, line: int) -> set[str]:
         return {e["column"] for e in self.plan.errors[-5:] if e["line"] == line}
 
-    def _date(self, sheet, line, header, value) -> dt.date | None:
+    def _date(self, sheet, line, header, value, *, kind: str | None = None) -> dt.date | None:
         try:
-            return parse_date(value)
+            day = parse_date(value)
         except ValueError:
             self.plan.error(
                 sheet, line, header, _("Ngày “%(value)s” không hợp lệ (dùng dạng ngày/tháng/năm).") % {"value": value}
             )
             return None
+        if kind and (message := plausible_error(kind, day)):
+            self.plan.error(sheet, line, header, message)
+            return None
+        return day
 
     def _require_columns(self, sheet: Sheet, cols: dict, columns: tuple[Column, ...]) -> bool:
         missing = [c.header for c in columns if c.required and c.key not in cols]
@@ -386,13 +413,26 @@ def _another_person(found: dict, values: dict) -> bool:
     return not same_name and found["date_of_birth"] != values["date_of_birth"]
 
 
-def plan_file(*, file_name: str, content: bytes, scope: ImportScope, progress: Progress | None = None) -> Plan:
-    """The dry run: read the file and check every row. Raises ValidationError if the file is unreadable."""
-    planner = Planner(scope=scope, today=timezone.localdate(), progress=progress)
+def plan_file(
+    *,
+    file_name: str,
+    content: Content,
+    scope: ImportScope,
+    progress: Progress | None = None,
+    keep_rows: bool = True,
+    sink=None,
+) -> Plan:
+    """Read the file and check every row. Raises ValidationError if the file is unreadable.
+    keep_rows=False (the dry run) keeps counts and the report, not the rows; with `sink` (the
+    streamed apply) checked member rows go to sink(rows) in batches while no error was found."""
+    planner = Planner(scope=scope, today=timezone.localdate(), progress=progress, keep_rows=keep_rows and sink is None)
+    if sink is not None:
+        planner.plan.member_rows.sink = lambda rows: None if planner.plan.errors else sink(planner.plan, rows)
     for sheet in read_sheets(file_name=file_name, content=content):
         if sheet.name == ORG_SHEET:
             planner.org_sheet(sheet)
         else:
             planner.member_sheet(sheet)
+    planner.plan.member_rows.flush()
     planner.plan.errors.sort(key=lambda e: (e["sheet"] != ORG_SHEET, e["line"]))
     return planner.plan

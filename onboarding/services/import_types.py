@@ -72,14 +72,73 @@ class MemberRow:
     position: tuple[str, OrgRef, str] | None = None  # (kind, organisation, username)
 
 
+# The stored report lists at most this many rows and errors (the counts always cover the whole
+# file): a 700k-row file would otherwise keep a 700k-entry report in the worker's memory and the
+# job row. The page and the CSV say how many were left out.
+REPORT_MAX = 20_000
+STREAM_BATCH = 5000  # member rows written per batch by the streamed apply
+
+
+class MemberRows:
+    """The planned member rows. A dry run (keep=False) keeps only the tallies and the first
+    REPORT_MAX report lines, so its memory does not grow with the file; the apply keeps the rows
+    for the writer. Rows are added with append(), as to a list."""
+
+    def __init__(self, *, keep: bool = True, batch: int | None = None):
+        self.keep = keep
+        self._rows: list[MemberRow] = []
+        # A streamed apply hands the rows to `sink` in batches as they are checked (see plan_file).
+        self.sink: Callable[[list[MemberRow]], None] | None = None
+        self.batch = batch or STREAM_BATCH
+        self._buffer: list[MemberRow] = []
+        self.tally = {CREATE: 0, UPDATE: 0, UNCHANGED: 0}
+        self.positions = 0
+        self.report_lines: list[list] = []
+        self.report_omitted = 0
+
+    def append(self, row: MemberRow) -> None:
+        self.tally[row.action] += 1
+        if row.position and row.position[0] != UNCHANGED:
+            self.positions += 1
+        if len(self.report_lines) < REPORT_MAX:
+            self.report_lines.append(
+                [MEMBER_SHEET, row.line, row.action, row.card, row.values.get("full_name", ""), _changes(row)]
+            )
+        else:
+            self.report_omitted += 1
+        if self.keep:
+            self._rows.append(row)
+        elif self.sink is not None:
+            self._buffer.append(row)
+            if len(self._buffer) >= self.batch:
+                self.flush()
+
+    def flush(self) -> None:
+        buffer, self._buffer = self._buffer, []
+        if buffer and self.sink is not None:
+            self.sink(buffer)
+
+    def __iter__(self):
+        if not self.keep:
+            raise RuntimeError("a dry-run plan does not keep its member rows")
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return sum(self.tally.values())
+
+
 @dataclass
 class Plan:
     org_rows: list[OrgRow] = field(default_factory=list)
-    member_rows: list[MemberRow] = field(default_factory=list)
+    member_rows: MemberRows = field(default_factory=MemberRows)
     errors: list[dict] = field(default_factory=list)
     rows_total: int = 0
+    errors_omitted: int = 0
 
     def error(self, sheet: str, line: int, column: str, message: str) -> None:
+        if len(self.errors) >= REPORT_MAX:
+            self.errors_omitted += 1
+            return
         self.errors.append({"sheet": sheet, "line": line, "column": column, "message": message})
 
     @property
@@ -95,19 +154,18 @@ class Plan:
 
         return {
             "organizations": tally(self.org_rows),
-            "members": tally(self.member_rows),
-            "positions": len(self.positions),
-            "errors": len(self.errors),
+            "members": dict(self.member_rows.tally),
+            "positions": self.member_rows.positions,
+            "errors": len(self.errors) + self.errors_omitted,
             "bad_lines": len({(e["sheet"], e["line"]) for e in self.errors}),
         }
 
     def report(self) -> dict:
-        """Compact JSON: every row's action and every error (rows as lists to keep 100k rows small)."""
-        rows = [[ORG_SHEET, r.line, r.action, r.code, r.name] for r in self.org_rows]
-        rows += [
-            [MEMBER_SHEET, r.line, r.action, r.card, r.values.get("full_name", ""), _changes(r)] for r in self.member_rows
-        ]
-        return {"rows": rows, "errors": self.errors}
+        """Compact JSON: each row's action and each error (rows as lists), at most REPORT_MAX of each."""
+        rows = [[ORG_SHEET, r.line, r.action, r.code, r.name] for r in self.org_rows][:REPORT_MAX]
+        rows += self.member_rows.report_lines[: REPORT_MAX - len(rows)]
+        omitted = len(self.org_rows) + len(self.member_rows) - len(rows)
+        return {"rows": rows, "errors": self.errors, "rows_omitted": omitted, "errors_omitted": self.errors_omitted}
 
 
 def _shown(value) -> str:

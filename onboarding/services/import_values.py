@@ -24,6 +24,8 @@ def parse_date(value) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
+    if not text.isascii():  # "²⁰²⁶", Arabic-Indic digits: int() would accept some of them
+        raise ValueError(text)
     parts = text.split("/")
     if len(parts) == 3 and len(parts[2]) == 4:  # the usual d/m/yyyy, without strptime's overhead
         try:

@@ -33,18 +33,84 @@ def write_plan(*, plan: Plan, user, progress: Progress | None = None) -> dict:
     total = len(plan.member_rows) + len(plan.org_rows)
     _write_orgs(plan, user)
     progress(len(plan.org_rows), total)
-    cell_ids: set[int] = set()
     created = _create_members(
         [r for r in plan.member_rows if r.action == CREATE], user, progress, total, len(plan.org_rows)
     )
-    cell_ids |= {m.cell_id for m in created}
     updated = _update_members([r for r in plan.member_rows if r.action == UPDATE], user)
-    cell_ids |= {r.cell.id for r in plan.member_rows if r.action == UPDATE}
     positions = _create_positions(plan.positions, user)
     progress(total, total)
-    if cell_ids:
-        events.cells_changed(cell_ids=cell_ids, year=dt.date.today().year)
+    _announce(plan, created_rows=[r for r in plan.member_rows if r.action == CREATE])
     return {"members_created": len(created), "members_updated": updated, "positions_created": positions}
+
+
+class StreamWriter:
+    """The streamed apply: organisations once (before the first members), then each batch of
+    checked member rows as the planner hands it over, inside the caller's transaction. Only what
+    the announcement to the roll-ups needs is kept, so memory does not grow with the file.
+    Use as plan_file(..., sink=writer.write), then writer.finish(plan) if the plan has no errors."""
+
+    def __init__(self, *, user):
+        self.user = user
+        self.orgs_written = False
+        self.created = self.updated = self.positions = 0
+        self.joined: dict[int, dt.date | None] = {}  # cell → earliest membership start of a new member
+        self.updated_cells: set[int] = set()
+
+    def _orgs(self, plan: Plan) -> None:
+        if not self.orgs_written:
+            _write_orgs(plan, self.user)
+            self.orgs_written = True
+
+    def write(self, plan: Plan, rows: list[MemberRow]) -> None:
+        self._orgs(plan)
+        creates = [r for r in rows if r.action == CREATE]
+        if creates:
+            self.created += len(_create_members(creates, self.user, lambda done, total: None, 1, 0))
+        for r in creates:
+            cell, since = _ref_id(r.cell), r.joined_on or r.values.get("admitted_on")
+            if cell not in self.joined or (since and (self.joined[cell] is None or since < self.joined[cell])):
+                self.joined[cell] = since
+        updates = [r for r in rows if r.action == UPDATE]
+        self.updated += _update_members(updates, self.user)
+        self.updated_cells |= {r.cell.id for r in updates}
+        self.positions += _create_positions([r for r in rows if r.position and r.position[0] != UNCHANGED], self.user)
+
+    def finish(self, plan: Plan) -> dict:
+        assert not plan.errors, "a plan with errors is never written"
+        self._orgs(plan)
+        _announce_changes(plan.org_rows, self.joined.items(), self.updated_cells)
+        return {"members_created": self.created, "members_updated": self.updated, "positions_created": self.positions}
+
+
+def _announce(plan: Plan, *, created_rows: list[MemberRow]) -> None:
+    joined = [(_ref_id(r.cell), r.joined_on or r.values.get("admitted_on")) for r in created_rows]
+    _announce_changes(plan.org_rows, joined, {r.cell.id for r in plan.member_rows if r.action == UPDATE})
+
+
+def _announce_changes(org_rows, joined, updated: set[int]) -> None:
+    """Tell the roll-ups exactly which organisations changed, for every year they count in.
+
+    - a new organisation (even an empty one: it needs its own roll-up rows) from the first
+      year it is valid in;
+    - the cell of a new member from the year of their membership (past years count the roll in
+      the cell of the official membership open on 31/12; the running year counts Member.cell);
+    - the cell of an updated member in every year (past years read the member's current status).
+    """
+    from rollups.definitions import uses_current_cells
+    from rollups.services import rollup_years
+
+    new_orgs = [(r.existing_id, r.valid_from) for r in org_rows if r.action == CREATE and r.existing_id]
+    joined = list(joined)
+    if not (new_orgs or joined or updated):
+        return
+    for year in rollup_years():
+        year_end = dt.date(year, 12, 31)
+        ids = set(updated)
+        ids |= {oid for oid, since in new_orgs if since is None or since <= year_end}
+        current = uses_current_cells(year)
+        ids |= {cid for cid, since in joined if current or since is None or since <= year_end}
+        if ids:
+            events.cells_changed(cell_ids=ids, year=year)
 
 
 def _write_orgs(plan: Plan, user) -> None:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..models import ImportJob, ImportStatus
 from .import_plan import ImportScope, Plan, plan_file
-from .import_write import write_plan
+from .import_write import StreamWriter
 
 logger = logging.getLogger(__name__)
 MAX_FILE_BYTES = 50 * 1024 * 1024  # 100k members as .xlsx ≈ 8 MB; as CSV ≈ 12 MB
@@ -59,22 +62,55 @@ def _claim(job_id: int, from_status: str, to_status: str) -> bool:
 
 def _store_plan(job: ImportJob, plan: Plan) -> None:
     job.rows_total = plan.rows_total
-    job.error_count = len(plan.errors)
+    job.error_count = len(plan.errors) + plan.errors_omitted
     job.counts = plan.counts()
     job.report = plan.report()
+
+
+CONTENT_SLICE = 4 * 1024 * 1024
+
+
+@contextmanager
+def _stored_file(job_id: int) -> Iterator[str]:
+    """The uploaded file copied to a temporary file in 4 MB slices, so the worker never holds the
+    whole file (nor the driver's hex-encoded copy of it) in memory; the path is read in passes."""
+    table = ImportJob._meta.db_table
+    with tempfile.NamedTemporaryFile(prefix="tusoi-import-") as tmp:
+        offset = 1
+        with connections["default"].cursor() as cursor:
+            while True:
+                cursor.execute(
+                    f"SELECT substr(content, %s, %s) FROM {table} WHERE id = %s", [offset, CONTENT_SLICE, job_id]
+                )
+                row = cursor.fetchone()
+                piece = bytes(row[0]) if row and row[0] is not None else b""
+                if not piece:
+                    break
+                tmp.write(piece)
+                offset += len(piece)
+        tmp.flush()
+        yield tmp.name
+
+
+def _job(job_id: int) -> ImportJob:
+    # Without the file: save() then writes only the loaded fields, not 50 MB of content back.
+    return ImportJob.objects.defer("content").get(pk=job_id)
 
 
 def import_job_validate(*, job_id: int) -> ImportJob | None:
     """Chạy thử: check every row, store the report. Writes nothing but the job row."""
     if not _claim(job_id, ImportStatus.PENDING, ImportStatus.VALIDATING):
         return None
-    job = ImportJob.objects.get(pk=job_id)
+    job = _job(job_id)
 
     def progress(done: int, total: int) -> None:
         ImportJob.objects.filter(pk=job_id).update(progress_done=done, progress_total=total)
 
     try:
-        plan = plan_file(file_name=job.file_name, content=bytes(job.content), scope=_scope(job), progress=progress)
+        with _stored_file(job_id) as path:
+            plan = plan_file(
+                file_name=job.file_name, content=path, scope=_scope(job), progress=progress, keep_rows=False
+            )
     except ValidationError as exc:
         job.status, job.message = ImportStatus.FAILED, " ".join(exc.messages)
         job.save(update_fields=["status", "message"])
@@ -132,21 +168,20 @@ def import_job_apply(*, job_id: int) -> ImportJob | None:
     """Apply in one transaction: the file is checked again first; any error → nothing is written."""
     if not _claim(job_id, ImportStatus.APPLY_QUEUED, ImportStatus.APPLYING):
         return None
-    job = ImportJob.objects.get(pk=job_id)
+    job = _job(job_id)
     user = get_user_model().objects.get(pk=job.created_by_id)
     progress = _SideProgress(job_id)
     try:
-        with transaction.atomic():
-            # Progress: the second check is the first half of the bar, writing the second half.
+        with transaction.atomic(), _stored_file(job_id) as path:
+            # The file is checked again while the rows are written in batches (StreamWriter);
+            # any error → nothing is written (the transaction rolls back).
+            writer = StreamWriter(user=user)
             plan = plan_file(
-                file_name=job.file_name,
-                content=bytes(job.content),
-                scope=_scope(job),
-                progress=lambda done, total: progress(done, 2 * total),
+                file_name=job.file_name, content=path, scope=_scope(job), progress=progress, sink=writer.write
             )
             if plan.errors:
                 raise _Rollback
-            written = write_plan(plan=plan, user=user, progress=lambda done, total: progress(total + done, 2 * total))
+            written = writer.finish(plan)
     except _Rollback:
         _store_plan(job, plan)
         job.status = ImportStatus.VALIDATED
