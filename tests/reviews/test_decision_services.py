@@ -250,3 +250,41 @@ def test_grassroots_cell_override_report_goes_only_to_the_superiors_open_standin
     assert note.title == "Chi bộ Thôn Đông quyết định vượt tỷ lệ Hoàn thành xuất sắc nhiệm vụ năm 2026"
     assert note.body == "Số xuất sắc: 1. Lý do: Điển hình"
     assert note.link == f"/kiem-diem/quyet-dinh/{cast.tree.commune2.pk}/?nam=2026"
+
+
+def test_redeciding_after_reopening_does_not_duplicate_remediation_and_is_audited(cast, cycle):
+    cell = cast.tree.cell
+    review = services.review_ensure(member=cast.member.member, cycle=cycle)
+    review.shortcomings = "Chậm nộp đảng phí"
+    review.save()
+    propose(cell, cycle, cast.secretary.user)
+    mine = MemberReview.objects.get(member=cast.member.member)
+    with pytest.raises(services.RulesRefused) as exc:
+        services.cell_decide(cell=cell, cycle=cycle, grades={mine.pk: ("COMPLETED", "")}, user=cast.committee.user)
+    assert [v.message for v in exc.value.violations] == ["Thay đổi mức xếp loại chi bộ đề xuất phải ghi rõ lý do."]
+    services.cell_decide(cell=cell, cycle=cycle, user=cast.committee.user)
+    services.cell_return(cell=cell, cycle=cycle, reason="Rà soát", user=cast.committee.user)
+    propose(cell, cycle, cast.secretary.user)
+    services.cell_decide(cell=cell, cycle=cycle, user=cast.committee.user)
+    item = RemediationItem.objects.get()
+    assert item.review == mine
+    assert item.history.get().history_user == cast.committee.user
+
+
+def test_an_override_of_another_grassroots_org_or_year_is_not_reused(cast, cycle):
+    QuotaOverride.objects.create(
+        grassroots=cast.tree.gcell, year=2026, max_excellent=9, reason="khác", deciding_body=cast.tree.gcell
+    )
+    QuotaOverride.objects.create(
+        grassroots=cast.tree.committee,
+        year=2025,
+        max_excellent=9,
+        reason="năm trước",
+        deciding_body=cast.tree.committee,
+    )
+    propose(cast.tree.cell, cycle, cast.secretary.user, default="EXCELLENT")
+    services.cell_decide(cell=cast.tree.cell, cycle=cycle, override_reason="Năm nay", user=cast.committee.user)
+    mine = QuotaOverride.objects.get(grassroots=cast.tree.committee, year=2026)
+    assert (mine.max_excellent, mine.reason) == (2, "Năm nay")
+    assert QuotaOverride.objects.get(grassroots=cast.tree.gcell).reason == "khác"
+    assert QuotaOverride.objects.get(year=2025).reason == "năm trước"
