@@ -7,7 +7,6 @@ run in-process (eager). Production sets both, plus SECRET_KEY and DEBUG=False.
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -36,9 +35,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "treebeard",
     "simple_history",
-    "axes",
-    "django_celery_beat",
-    "django_celery_results",
+    "core.thirdparty_apps.AxesVietnameseConfig",
+    "core.thirdparty_apps.CeleryBeatVietnameseConfig",
+    "core.thirdparty_apps.CeleryResultsVietnameseConfig",
     "core",
     "organizations",
     "commitments",
@@ -52,7 +51,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "core.middleware.VietnameseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -109,7 +108,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+# Each language in its own name (never translated: "English" is not "Tiếng Anh").
+LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# Vietnamese first: the browser's Accept-Language is ignored; a user's choice is kept a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True

@@ -14,3 +14,4 @@ class CoreConfig(AppConfig):
         for hook in (seed_commitments, seed_reviews):
             if hook not in SEED_HOOKS:
                 SEED_HOOKS.append(hook)
+
