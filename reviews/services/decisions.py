@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from notifications.events import notify
 from organizations.models import Organization
 
 from .. import rules
@@ -75,6 +76,7 @@ def cell_decide(
     org_review.save()
     org_review_revalidate(org=cell, year=cycle.year)
     changed([cell.pk], cycle.year)
+    notify(type="grades_published", cell_id=cell.pk, year=cycle.year, decider_id=decider.pk)  # issue 12
     return reviews
 
 
@@ -120,6 +122,7 @@ def _apply_override(data, violations, inputs, reason: str, decider: Organization
     override.deciding_body, override.decided_by = decider, user
     override.full_clean()
     override.save()
+    notify(type="quota_override", grassroots_id=data.grassroots.pk, year=data.cycle.year, max=override.max_excellent)
     return [v for v in violations if v.code not in ("QUOTA", "QUOTA_ROW")]
 
 
@@ -162,9 +165,11 @@ def cell_return(*, cell: Organization, cycle: ReviewCycle, reason: str, user=Non
     bulk_update_with_history(
         reviews, MemberReview, ["status", "decided_grade", "decided_at", "decided_by"], default_user=user
     )
+    reopened = org_review.status == ReviewStatus.DECIDED
     org_review.status, org_review.return_reason = ReviewStatus.RETURNED, reason.strip()
     org_review.members_submitted_at = org_review.members_decided_at = None
     org_review.save()
+    notify(type="proposal_returned", cell_id=cell.pk, year=cycle.year, reason=reason.strip(), reopened=reopened)
     org_review_revalidate(org=cell, year=cycle.year)
     changed([cell.pk], cycle.year)
     return org_review

@@ -118,6 +118,10 @@ def grid_save(
         Organization.objects.select_for_update().filter(pk=data.grassroots.pk).first()
         data.other_grades = sel.quota_grades(grassroots=data.grassroots, year=cycle.year, exclude_cell_id=cell.pk)
     violations = grid_validate(data, inputs, org_grade=org_grade, org_score=org_score, complete=submit)
+    if submit:  # issue 12: the proposal goes up with the meeting's minutes (attendance, quorum, votes)
+        from meetings.services.minutes import minutes_violations
+
+        violations += minutes_violations(data, inputs)
     if submit and violations:
         raise RulesRefused(violations)
     _write_rows(data, inputs, submit=submit, user=user)

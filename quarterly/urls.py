@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quarterly"
+urlpatterns = [
+    path("", views.my_quarters, name="my"),
+    path("quan-ly/<int:org_id>/", views.manager, name="manager"),
+]
