@@ -120,3 +120,48 @@ def leader_collectives(member_ids) -> dict[int, list[Organization]]:
         out[member_id].append(org_id)
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in={i for ids in out.values() for i in ids})}
     return {mid: [orgs[i] for i in dict.fromkeys(ids)] for mid, ids in out.items()}
+
+
+# --- what the cell grid and the decision page show (issue 12) ------------------------------------
+
+
+class GridExtras:
+    """Residence comments, leadership opinions and the minutes for one cell's grid (4 queries)."""
+
+    def __init__(self, *, cell: Organization, year: int, member_ids: list[int]):
+        self.residence = residence_for_cell(cell=cell, year=year)
+        self.opinions = opinions_for(member_ids, year)
+        self.minutes = minutes_get(org=cell, year=year, kind=MeetingKind.CELL_REVIEW)
+        self.votes = attendance_of(self.minutes) if self.minutes else {}
+
+    def row(self, member_id: int) -> dict:
+        return {
+            "residence": self.residence.get(member_id),
+            "opinions": self.opinions.get(member_id, []),
+            "vote": self.votes.get(member_id),
+        }
+
+
+def leaders_for_decision(*, reviews_by_cell: dict[int, list], year: int) -> list[dict]:
+    """Leaders among the members this body decides: their cell's proposal (with its vote) and the
+    opinion of each leadership collective they belong to (reviewed at two places)."""
+    reviews = [r for rows in reviews_by_cell.values() for r in rows]
+    ids = [r.member_id for r in reviews]
+    collectives = leader_collectives(ids)
+    opinions = opinions_for(ids, year)
+    leaders = [r for r in reviews if r.member_id in collectives or r.member_id in opinions]
+    votes = {
+        (a.minutes.organization_id, a.member_id): a
+        for a in Attendance.objects.filter(
+            minutes__kind=MeetingKind.CELL_REVIEW, minutes__year=year, member_id__in=[r.member_id for r in leaders]
+        ).select_related("minutes")
+    }
+    return [
+        {
+            "review": r,
+            "vote": votes.get((r.cell_id, r.member_id)),
+            "collectives": collectives.get(r.member_id, []),
+            "opinions": opinions.get(r.member_id, []),
+        }
+        for r in leaders
+    ]

@@ -136,3 +136,15 @@ def manager(request: HttpRequest, org_id: int) -> HttpResponse:
         "ancestors": organization_ancestors(org=org),
     }
     return render(request, "quarterly/manager.html", context)
+
+
+@login_required
+def rollup(request: HttpRequest, org_id: int) -> HttpResponse:
+    """The dashboard's quarterly block (htmx fragment): leaders evaluated and grades per quarter."""
+    org = organization_get_for_user(user=request.user, pk=org_id)
+    year, _quarter = _year_quarter(request)
+    return render(
+        request,
+        "quarterly/_rollup.html",
+        {"org": org, "year": year, "rollup": sel.quarterly_rollup(org=org, year=year)},
+    )
