@@ -60,9 +60,13 @@ class ResidenceComment(models.Model):
     )
     text = models.TextField(_("nội dung nhận xét"), blank=True)
     requested_at = models.DateTimeField(_("gửi đề nghị lúc"), null=True, blank=True)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     written_at = models.DateTimeField(_("nhận xét lúc"), null=True, blank=True)
-    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 
@@ -127,7 +131,9 @@ class Minutes(models.Model):
     decision_number = models.CharField(_("số quyết định"), max_length=64, blank=True)
     decision_date = models.DateField(_("ngày quyết định"), null=True, blank=True)
     agree = models.PositiveIntegerField(_("số tán thành"), null=True, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     history = HistoricalRecords()
@@ -202,7 +208,9 @@ class LeadershipOpinion(models.Model):
     )
     opinion = models.TextField(_("ý kiến của tập thể lãnh đạo"))
     suggested_grade = models.CharField(_("mức xếp loại đề nghị"), max_length=16, choices=Grade.choices, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField(_("ghi nhận lúc"), auto_now=True)
 
     history = HistoricalRecords()

@@ -87,7 +87,9 @@ class QuarterlyEvaluation(models.Model):
     decided_score = models.DecimalField(_("điểm cấp quản lý"), max_digits=5, decimal_places=2, null=True, blank=True)
     decision_note = models.CharField(_("nhận xét của cấp quản lý"), max_length=500, blank=True)
     decided_at = models.DateTimeField(_("đánh giá lúc"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 
