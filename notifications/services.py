@@ -129,3 +129,11 @@ def notification_mark_read(*, notification: Notification) -> Notification:
 @transaction.atomic
 def notifications_mark_all_read(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+@transaction.atomic
+def notifications_send(*, user_ids: Iterable[int], title: str, body: str = "", link: str = "", kind: str = "") -> int:
+    """Put one message in each user's inbox (e.g. a report to the superior committee). Returns the count."""
+    rows = [Notification(user_id=uid, title=title[:255], body=body, link=link, kind=kind) for uid in set(user_ids)]
+    Notification.objects.bulk_create(rows)
+    return len(rows)

@@ -67,6 +67,9 @@ class Organization(MP_Node):
         "self", symmetrical=False, related_name="successors", blank=True, verbose_name=_("tổ chức tiền thân")
     )
     email = models.EmailField(_("thư điện tử"), blank=True)
+    # Quota scope COMPARABLE_GROUP (QĐ 124 "nhóm đối tượng tương đồng"): cells of one grassroots
+    # organisation with the same key are counted together; a blank key is the group of the rest.
+    quota_group = models.CharField(_("nhóm đối tượng tương đồng (tính tỷ lệ)"), max_length=64, blank=True)
 
     objects = OrganizationManager()
     history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
@@ -278,6 +281,16 @@ class Position(models.Model):
     kind = models.CharField(_("chức vụ"), max_length=32, choices=PositionKind.choices)
     valid_from = models.DateField(_("từ ngày"), default=dt.date.today)
     valid_to = models.DateField(_("đến ngày"), null=True, blank=True)
+    # Cán bộ diện cấp ủy cấp trên quản lý: the committee whose standing committee grades the holder
+    # of this position (REFERENCE 3.1); empty for positions managed where the member's cell is.
+    managed_by = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cấp ủy quản lý cán bộ"),
+    )
 
     history = HistoricalRecords()
 

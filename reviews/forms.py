@@ -194,14 +194,24 @@ class DisciplineForm(forms.ModelForm):
 ASCII_DIGITS = RegexValidator(r"^[0-9]+$", _("Chỉ nhập chữ số 0–9."))
 
 
+class AsciiIntegerField(forms.IntegerField):
+    """An integer typed in ASCII digits only (int() would also take "٢٠٢٦"; "²" would crash it)."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            value = str(value).strip()
+            ASCII_DIGITS(value)
+        return super().to_python(value)
+
+
 def _id_field(**kwargs):
-    return forms.IntegerField(min_value=1, max_value=2**31 - 1, validators=[ASCII_DIGITS], **kwargs)
+    return AsciiIntegerField(min_value=1, max_value=2**31 - 1, **kwargs)
 
 
 class YearForm(forms.Form):
     """`?nam=` (or a hidden `nam`): a plausible grading year in ASCII digits."""
 
-    nam = forms.IntegerField(required=False, min_value=2000, max_value=2100, validators=[ASCII_DIGITS])
+    nam = AsciiIntegerField(required=False, min_value=2000, max_value=2100)
 
     @classmethod
     def year_of(cls, request) -> int | None:
@@ -221,20 +231,21 @@ class RowCheckForm(forms.Form):
 
 class GridActionForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[("save", "save"), ("check", "check"), ("submit", "submit"), ("collective", "collective")],
+        choices=[(a, a) for a in ("save", "check", "submit", "collective", "transfer_comment")],
         required=False,
     )
-    version = forms.IntegerField(required=False, min_value=0, validators=[ASCII_DIGITS])
+    version = AsciiIntegerField(required=False, min_value=0, max_value=2**31 - 1)
 
 
 class DecisionActionForm(forms.Form):
     """The common part of every decisions-page POST: what to do, to which organisation, at which version."""
 
     action = forms.ChoiceField(
-        choices=[(a, a) for a in ("decide", "return", "reopen", "org_grade", "org_reopen", "redecide")]
+        choices=[(a, a) for a in ("decide", "return", "reopen", "org_grade", "org_reopen", "leader_decide")]
     )
     org = _id_field()
-    version = forms.IntegerField(required=False, min_value=0, validators=[ASCII_DIGITS])
+    review = _id_field(required=False)
+    version = AsciiIntegerField(required=False, min_value=0, max_value=2**31 - 1)
     reason = forms.CharField(required=False, max_length=255)
     override_reason = forms.CharField(required=False, max_length=2000)
     decision_record = forms.CharField(required=False, max_length=255)
@@ -270,3 +281,8 @@ class CellDecisionForm(forms.Form):
                 if name in self.errors:
                     out.setdefault(r.member_id, []).extend(self.errors[name])
         return out
+
+
+class TransferCommentForm(forms.Form):
+    member = _id_field()
+    transfer_comment = forms.CharField(max_length=5000, required=False)

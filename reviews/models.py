@@ -184,6 +184,18 @@ class MemberReview(models.Model):
     )
     concluded_manifestation = models.BooleanField(_("cấp có thẩm quyền kết luận có biểu hiện suy thoái"), default=False)
     decision_reason = models.CharField(_("lý do thay đổi mức xếp loại"), max_length=255, blank=True)
+    # Set when a fact recorded after the decision breaks the decided grade; cleared by a new decision.
+    redecide_reason = models.TextField(_("cần quyết định lại vì"), blank=True)
+    # Transfers: the comment of the cell the member left within `transfer_comment_months`.
+    transfer_comment = models.TextField(_("nhận xét của chi bộ nơi chuyển đi"), blank=True)
+    transfer_comment_cell = models.ForeignKey(
+        "organizations.Organization",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chi bộ nơi chuyển đi"),
+    )
     self_submitted_at = models.DateTimeField(_("nộp bản kiểm điểm lúc"), null=True, blank=True)
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -265,6 +277,12 @@ class OrgReview(models.Model):
     return_reason = models.CharField(_("lý do trả lại"), max_length=255, blank=True)
     decision_reason = models.CharField(_("lý do thay đổi mức xếp loại"), max_length=255, blank=True)
     violations = models.JSONField(_("vi phạm quy tắc xếp loại"), default=list, blank=True)
+    redecide_reason = models.TextField(_("cần quyết định lại vì"), blank=True)
+    grade_reopen_reason = models.CharField(_("lý do mở lại xếp loại tổ chức"), max_length=255, blank=True)
+    # A grassroots cell decides its own members as a collective act: the minutes / resolution it cites.
+    decision_record = models.CharField(_("biên bản, nghị quyết của chi bộ"), max_length=255, blank=True)
+    # Optimistic concurrency: bumped by every write to the cell's grid or decision (form version stamp).
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
 
     history = HistoricalRecords()
 

@@ -40,6 +40,7 @@ from .forms import (
     OrgGradeForm,
     RowCheckForm,
     SelfAssessmentForm,
+    TransferCommentForm,
     YearForm,
 )
 from .models import Indicator
@@ -180,6 +181,8 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
         return _grid_row_check(request, data)
     if posting and action == "collective":
         return _grid_collective(request, cell, cycle)
+    if posting and action == "transfer_comment":
+        return _grid_transfer_comment(request, data)
     forms_by_member = _row_forms(request, data, bound=posting)
     cell_form = CellGradeForm(
         request.POST if posting else None,
@@ -190,7 +193,8 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
     )
     violations, top_errors = [], []
     if posting:
-        result = _grid_post(request, data, forms_by_member, cell_form, action)
+        version = action_form.cleaned_data["version"]
+        result = _grid_post(request, data, forms_by_member, cell_form, action, version)
         if isinstance(result, HttpResponse):
             return result
         violations, top_errors = result
@@ -257,7 +261,7 @@ def _row_initial(data: sel.GridData, row: sel.GridRow) -> dict:
     return initial
 
 
-def _grid_post(request, data, forms_by_member, cell_form, action):
+def _grid_post(request, data, forms_by_member, cell_form, action, version):
     """Validate the typed grid; save, submit or only check. Returns a redirect or what to show."""
     if not (all(f.is_valid() for f in forms_by_member.values()) and cell_form.is_valid()):
         return [], [_("Có ô nhập sai định dạng; xem các dòng được đánh dấu.")]
@@ -273,16 +277,26 @@ def _grid_post(request, data, forms_by_member, cell_form, action):
             org_grade=org_grade,
             org_score=org_score,
             submit=action == "submit",
+            version=version,
             user=request.user,
         )
+    except services.StaleVersion as exc:
+        return [], [exc.message, *exc.changes]
     except services.RulesRefused as exc:
-        return exc.violations, [
-            _("Chưa nộp được: còn vi phạm quy định xếp loại. Đồng chí sửa các dòng được đánh dấu rồi nộp lại.")
-        ]
+        if action == "submit":
+            top = _("Chưa nộp được: còn vi phạm quy định xếp loại. Đồng chí sửa các dòng được đánh dấu rồi nộp lại.")
+        else:
+            top = _("Chưa lưu được: có dòng vừa chọn lý do không xếp loại vừa chọn mức xếp loại.")
+        return exc.violations, [top]
     except ValidationError as exc:
         return [], _errors_of(exc)
+    quota = [v.message for v in left if v.code == "QUOTA"]
     if action == "submit":
         messages.success(request, _("Chi bộ đã nộp đề xuất xếp loại lên cấp quyết định."))
+        for message in quota:
+            messages.warning(
+                request, _("Lưu ý: %(m)s Cấp quyết định sẽ xét tỷ lệ trên toàn tổ chức cơ sở đảng.") % {"m": message}
+            )
     else:
         messages.success(request, _("Đã lưu bảng xếp loại của chi bộ."))
         if left:
@@ -307,6 +321,29 @@ def _grid_collective(request, cell, cycle) -> HttpResponse:
     else:
         messages.error(request, _("Ghi tóm tắt kết quả kiểm điểm tập thể."))
     return redirect(f"{reverse('reviews:grid', args=[cell.pk])}?nam={cycle.year}")
+
+
+def _grid_transfer_comment(request, data: sel.GridData) -> HttpResponse:
+    """The old cell's comment on a member who transferred out (within transfer_comment_months)."""
+    form = TransferCommentForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    # scoped to this cell's rows: the member now belongs to a cell outside the secretary's scope
+    row = next((r for r in data.rows if r.transferred_out and r.member.pk == form.cleaned_data["member"]), None)
+    if row is None:
+        raise Http404
+    try:
+        services.transfer_comment_save(
+            old_cell=data.cell,
+            member=row.member,
+            cycle=data.cycle,
+            comment=form.cleaned_data["transfer_comment"],
+            user=request.user,
+        )
+        messages.success(request, _("Đã gửi nhận xét về đồng chí %(n)s cho chi bộ mới.") % {"n": row.member.full_name})
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors_of(exc)))
+    return redirect(_grid_url(data))
 
 
 def _options(choices, selected) -> str:
@@ -381,6 +418,7 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
         "cell_errors": cell_level,
         "top_errors": top_errors,
         "can_edit": can_edit and not locked,
+        "can_comment": can_edit,
         "locked": locked,
         "decider": sel.member_decider(data.cell),
         "ancestors": organization_ancestors(org=data.cell),
@@ -433,6 +471,11 @@ def decisions(request: HttpRequest, org_id: int) -> HttpResponse:
             for c, o in page["cells"]
         ],
         "orgs": page["orgs"],
+        "redecide": page["redecide"],
+        "redecide_count": len(page["redecide"]["members"]) + len(page["redecide"]["orgs"]),
+        "overrides": page["overrides"],
+        "leaders": page["leaders"],
+        "grassroots_cell": decider.kind == "GRASSROOTS_CELL",
         "org_errors": errors.get(0, []),
         "ancestors": organization_ancestors(org=decider),
         "post": request.POST if request.method == "POST" else {},
@@ -454,10 +497,10 @@ def _round_context(decider, cycle, page) -> dict:
 
 
 def _decisions_post(request, decider, cycle, errors):
-    """One action on one organisation inside the decider's subtree (404 outside it)."""
+    """One action on one organisation inside the decider's subtree (404 outside it, 403 if not competent)."""
     form = DecisionActionForm(request.POST)
     if not form.is_valid():
-        if "org" in form.errors or "action" in form.errors:
+        if "org" in form.errors or "action" in form.errors or "review" in form.errors:
             raise Http404
         errors[0] = [m for field_errors in form.errors.values() for m in field_errors]
         return None
@@ -475,11 +518,13 @@ def _decisions_post(request, decider, cycle, errors):
                 cycle=cycle,
                 grades=grades_form.grades(),
                 override_reason=d["override_reason"],
+                decision_record=d["decision_record"],
+                version=d["version"],
                 user=request.user,
             )
             messages.success(request, _("Đã quyết định xếp loại đảng viên của %(c)s.") % {"c": target.name})
         elif action in ("return", "reopen"):
-            services.cell_return(cell=target, cycle=cycle, reason=d["reason"], user=request.user)
+            services.cell_return(cell=target, cycle=cycle, reason=d["reason"], version=d["version"], user=request.user)
             messages.success(request, _("Đã trả lại %(c)s.") % {"c": target.name})
         elif action == "org_grade":
             grade_form = OrgGradeForm(request.POST)
@@ -494,8 +539,27 @@ def _decisions_post(request, decider, cycle, errors):
                 user=request.user,
             )
             messages.success(request, _("Đã quyết định xếp loại %(c)s.") % {"c": target.name})
+        elif action == "org_reopen":
+            services.org_grade_reopen(org=target, cycle=cycle, reason=d["reason"], user=request.user)
+            messages.success(request, _("Đã mở lại xếp loại %(c)s.") % {"c": target.name})
+        elif action == "leader_decide":
+            review = sel.reviews_of_cell(target, cycle.year)
+            review = next((r for r in review if r.pk == d["review"]), None)
+            if review is None:
+                raise Http404
+            grade_form = CellDecisionForm(request.POST, reviews=[review])
+            if not grade_form.is_valid():
+                errors[0] = [m for ms in grade_form.row_errors().values() for m in ms]
+                return None
+            grade, reason = grade_form.grades().get(review.pk, (review.proposed_grade, ""))
+            key = 0
+            services.leader_decide(review=review, grade=grade, reason=reason, user=request.user)
+            messages.success(request, _("Đã quyết định xếp loại đồng chí %(n)s.") % {"n": review.member.full_name})
         else:
             raise Http404
+    except services.StaleVersion as exc:
+        errors[key] = [exc.message]
+        return None
     except services.RulesRefused as exc:
         errors[key] = [v.message for v in exc.violations]
         return None

@@ -40,9 +40,13 @@ def _context(request: HttpRequest, org_id: int) -> dict:
     org = board.org
     if org.is_cell and selectors.may_see_members(user=request.user, org=org):
         board.members = selectors.cell_member_rows(cell=org, year=year)
+    from reviews.selectors import redecision_total
+
     return {
         "org": org,
         "board": board,
+        # decided results a later fact broke (reviews' "needs re-decision"), live: one query
+        "redecision_total": redecision_total(org, year),
         "ancestors": ancestors,
         "stages": Stage.choices,
         "years": [year - 1, year, year + 1],

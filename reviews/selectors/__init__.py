@@ -8,12 +8,17 @@
 """
 
 from .authority import (  # noqa: F401
+    CELL_BODY_KINDS,
     DECIDER_KINDS,
     DISCIPLINE_KINDS,
     LEADER_KINDS,
     can_decide,
+    can_decide_members,
     can_edit_cell,
     can_enter_discipline,
+    can_grade_org,
+    leaders_managed_by,
+    managing_bodies,
     member_decider,
     org_decider,
 )
@@ -29,7 +34,12 @@ from .facts import (  # noqa: F401
     member_row,
     org_facts,
     quota_grades,
+    quota_group_of,
     quota_override_max,
+    quota_scope,
+    quota_scope_name,
+    redecision_counts,
+    redecision_total,
     review_violations,
     subunit_grades,
 )

@@ -161,11 +161,31 @@ def cells_in_ids(org: Organization) -> list[int]:
 # --- Quota -----------------------------------------------------------------------------------------
 
 
-def quota_grades(*, grassroots: Organization, year: int, exclude_cell_id: int | None = None) -> list[str]:
-    """Effective grades (decided, else proposed) of submitted reviews across the grassroots org (1 query)."""
+QUOTA_GRASSROOTS, QUOTA_GROUP = "GRASSROOTS_ORG", "COMPARABLE_GROUP"
+
+
+def quota_scope(policy: Policy) -> str:
+    return policy.get("quota", {}).get("scope", QUOTA_GRASSROOTS)
+
+
+def quota_grades(
+    *,
+    grassroots: Organization,
+    year: int,
+    exclude_cell_id: int | None = None,
+    group: str | None = None,
+) -> list[str]:
+    """Effective grades (decided, else proposed) of submitted reviews across the grassroots org (1 query).
+
+    Reviews are counted where they are graded (`MemberReview.cell`): a transferred member counts once,
+    in the grassroots organisation of the cell that holds his official membership. With the regime's
+    quota scope COMPARABLE_GROUP, pass the cell's `quota_group` to count only comparable cells.
+    """
+    rows = MemberReview.objects.filter(cell__path__startswith=grassroots.path, year=year, status__in=SUBMITTED)
+    if group is not None:
+        rows = rows.filter(cell__quota_group=group)
     rows = (
-        MemberReview.objects.filter(cell__path__startswith=grassroots.path, year=year, status__in=SUBMITTED)
-        .exclude(cell_id=exclude_cell_id)
+        rows.exclude(cell_id=exclude_cell_id)
         .values("status", "proposed_grade", "decided_grade")
         .annotate(n=Count("id"))
     )
@@ -175,6 +195,32 @@ def quota_grades(*, grassroots: Organization, year: int, exclude_cell_id: int | 
         if grade:
             grades += [grade] * row["n"]
     return grades
+
+
+def quota_group_of(cell: Organization, policy: Policy) -> str | None:
+    """The comparable group a cell's grades are counted in (None: the whole grassroots organisation)."""
+    return cell.quota_group if quota_scope(policy) == QUOTA_GROUP else None
+
+
+def quota_scope_name(cell: Organization, grassroots: Organization, policy: Policy) -> str:
+    group = quota_group_of(cell, policy)
+    if group is None:
+        return grassroots.name
+    return f"{grassroots.name} — {group or '…'}"
+
+
+def redecision_total(org: Organization, year: int) -> int:
+    """Decided results (members and organisations) in the subtree flagged "needs re-decision". 1 query."""
+    members = MemberReview.objects.filter(cell__path__startswith=org.path, year=year).exclude(redecide_reason="")
+    orgs = OrgReview.objects.filter(organization__path__startswith=org.path, year=year).exclude(redecide_reason="")
+    return members.values("id").union(orgs.values("id"), all=True).count()
+
+
+def redecision_counts(org: Organization, year: int) -> dict[str, int]:
+    """Decided results flagged "needs re-decision" in the subtree (members, organisations). 2 queries."""
+    members = MemberReview.objects.filter(cell__path__startswith=org.path, year=year).exclude(redecide_reason="")
+    orgs = OrgReview.objects.filter(organization__path__startswith=org.path, year=year).exclude(redecide_reason="")
+    return {"members": members.count(), "orgs": orgs.count()}
 
 
 def quota_override_max(*, grassroots: Organization, year: int) -> int | None:

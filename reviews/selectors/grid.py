@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from organizations.models import Member, Organization
+from organizations.models import Member, Membership, MembershipKind, Organization
 
 from ..models import DisciplineRecord, MemberReview, OrgReview, RemediationItem, ReviewCycle, ReviewStatus
-from ..rules import MemberRow, Policy
-from .cycles import policy_of
-from .facts import leader_user_ids, member_row, quota_grades, quota_override_max
+from ..rules import MemberRow, Policy, add_months
+from .authority import managing_bodies
+from .cycles import grading_date, policy_of
+from .facts import leader_user_ids, member_row, quota_grades, quota_group_of, quota_override_max
 
 
 @dataclass
@@ -24,6 +26,11 @@ class GridRow:
     open_shortcomings: int = 0
     commitment_status: str = ""
     cell_id: int = 0
+    # Transferred out of this cell during the year: read-only here, graded by the new cell.
+    moved_to: Organization | None = None
+    moved_on: dt.date | None = None
+    comment_open: bool = False  # this (old) cell supplies its comment (within transfer_comment_months)
+    managed_by: Organization | None = None  # leader graded by a higher committee
 
     @property
     def commitment_label(self) -> str:
@@ -35,8 +42,14 @@ class GridRow:
         return ""
 
     @property
+    def transferred_out(self) -> bool:
+        return self.moved_to is not None
+
+    @property
     def elsewhere(self) -> bool:
-        """Reviewed (proposed or decided) in another cell this year: read-only here."""
+        """Graded in another cell this year (transferred out, or proposed there before moving in): read-only."""
+        if self.transferred_out:
+            return True
         r = self.review
         return bool(r and r.cell_id != self.cell_id and r.status in (ReviewStatus.PROPOSED, ReviewStatus.DECIDED))
 
@@ -68,18 +81,53 @@ class GridData:
     def own_rows(self) -> list[GridRow]:
         return [row for row in self.rows if not row.elsewhere]
 
+    @property
+    def version(self) -> int:
+        return self.org_review.version if self.org_review else 0
+
+    @property
+    def quota_group(self) -> str | None:
+        return quota_group_of(self.cell, self.policy)
+
+
+def _transfers_out(cell: Organization, year: int) -> dict[int, Membership]:
+    """Official memberships in this cell that ended this year, of members now official elsewhere."""
+    rows = (
+        Membership.objects.filter(
+            cell=cell,
+            kind=MembershipKind.OFFICIAL,
+            valid_to__gte=dt.date(year, 1, 1),
+        )
+        .exclude(member__cell=cell)
+        .exclude(member__cell__isnull=True)
+        .order_by("valid_to")
+    )
+    return {m.member_id: m for m in rows}
+
 
 def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
-    """Everything the grid shows, in a fixed number of queries whatever the cell size."""
+    """Everything the grid shows, in a fixed number of queries whatever the cell size.
+
+    Rows: the members whose official membership is in this cell now (they are graded here, REFERENCE
+    3.2), then members who left it during the year (read-only, "transferred out").
+    """
     year = cycle.year
+    policy = policy_of(cycle)
+    left = _transfers_out(cell, year)
     # A member transferred in keeps the review begun elsewhere; it moves here on save unless that
     # cell already proposed it (then the row is shown read-only, "reviewed in another cell").
     reviews = {
         r.member_id: r
-        for r in MemberReview.objects.filter(Q(cell=cell) | Q(member__cell=cell), year=year).select_related("cell")
+        for r in MemberReview.objects.filter(
+            Q(cell=cell) | Q(member__cell=cell) | Q(member_id__in=list(left)), year=year
+        ).select_related("cell", "transfer_comment_cell")
     }
     here = [mid for mid, r in reviews.items() if r.cell_id == cell.pk]
-    members = list(Member.objects.filter(Q(cell=cell) | Q(pk__in=here)).order_by("sort_key", "id"))
+    members = list(
+        Member.objects.filter(Q(cell=cell) | Q(pk__in=here) | Q(pk__in=list(left)))
+        .select_related("cell")
+        .order_by("sort_key", "id")
+    )
     ids = [m.pk for m in members]
     discipline = defaultdict(list)
     for d in DisciplineRecord.objects.filter(member_id__in=ids, counts_for_year=year):
@@ -91,20 +139,30 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
         .values_list("member_id", "n")
     )
     leaders = leader_user_ids(cell)
+    managed = managing_bodies(members)
     commitments = _commitment_statuses(ids, year)
-    rows = [
-        GridRow(
-            member=m,
-            review=reviews.get(m.pk),
-            is_leader=m.user_id in leaders,
-            discipline=discipline.get(m.pk, []),
-            open_shortcomings=open_items.get(m.pk, 0),
-            commitment_status=commitments.get(m.pk, ""),
-            cell_id=cell.pk,
+    day = grading_date(cycle)
+    months = int(policy.get("transfer_comment_months", 6) or 0)
+    rows = []
+    for m in members:
+        moved = left.get(m.pk) if m.cell_id != cell.pk else None
+        moved_on = moved.valid_to + dt.timedelta(days=1) if moved else None
+        rows.append(
+            GridRow(
+                member=m,
+                review=reviews.get(m.pk),
+                is_leader=m.user_id in leaders,
+                discipline=discipline.get(m.pk, []),
+                open_shortcomings=open_items.get(m.pk, 0),
+                commitment_status=commitments.get(m.pk, ""),
+                cell_id=cell.pk,
+                moved_to=m.cell if moved else None,
+                moved_on=moved_on,
+                comment_open=bool(moved and add_months(moved_on, months) >= day),
+                managed_by=managed.get(m.pk),
+            )
         )
-        for m in members
-    ]
-    rows.sort(key=lambda r: not r.is_leader)  # leaders review first; stable keeps name order
+    rows.sort(key=lambda r: (r.transferred_out, not r.is_leader))  # leaders first; transferred out last
     grassroots = cell.grassroots() or cell
     return GridData(
         cell=cell,
@@ -112,7 +170,9 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
         rows=rows,
         org_review=OrgReview.objects.filter(organization=cell, year=year).first(),
         grassroots=grassroots,
-        other_grades=quota_grades(grassroots=grassroots, year=year, exclude_cell_id=cell.pk),
+        other_grades=quota_grades(
+            grassroots=grassroots, year=year, exclude_cell_id=cell.pk, group=quota_group_of(cell, policy)
+        ),
         override_max=quota_override_max(grassroots=grassroots, year=year),
     )
 

@@ -15,6 +15,7 @@ from ..models import (
     IndicatorAnswer,
     MemberReview,
     OrgReview,
+    QuotaOverride,
     RemediationItem,
     ReviewCycle,
     ReviewStatus,
@@ -161,10 +162,48 @@ def reviews_of_cell(cell: Organization, year: int) -> list[MemberReview]:
 
 
 def decisions_load(*, decider: Organization, cycle: ReviewCycle) -> dict:
+    """The decisions page in a fixed number of queries (cells, their reviews, organisations graded here,
+    results needing re-decision, grassroots cells' own quota overrides, leaders managed here)."""
+    from django.db.models import Q
+
+    from .authority import leaders_managed_by
+
     cells = cells_decided_by(decider, cycle.year)
     locked_ids = [c.pk for c, o in cells if o and o.status in (ReviewStatus.PROPOSED, ReviewStatus.DECIDED)]
+    orgs = orgs_graded_by(decider, cycle.year)
+    scope_ids = [c.pk for c, _o in cells] + [o.pk for o, _r in orgs]
+    redecide = {
+        "members": list(
+            MemberReview.objects.filter(cell_id__in=[c.pk for c, _o in cells], year=cycle.year)
+            .exclude(redecide_reason="")
+            .select_related("member", "cell")
+        ),
+        "orgs": list(
+            OrgReview.objects.filter(organization_id__in=scope_ids, year=cycle.year)
+            .exclude(redecide_reason="")
+            .select_related("organization")
+        ),
+    }
+    overrides = list(
+        QuotaOverride.objects.filter(
+            year=cycle.year,
+            deciding_body__kind=OrgKind.GRASSROOTS_CELL,
+            deciding_body__path__startswith=decider.path,
+            deciding_body__depth=decider.depth + 1,
+        ).select_related("deciding_body", "decided_by")
+    )
+    leaders = list(
+        MemberReview.objects.filter(
+            Q(member__in=Member.objects.filter(leaders_managed_by(decider))),
+            year=cycle.year,
+            status__in=[ReviewStatus.PROPOSED, ReviewStatus.DECIDED],
+        ).select_related("member", "cell")
+    )
     return {
         "cells": cells,
         "reviews": reviews_of_cells(locked_ids, cycle.year),
-        "orgs": orgs_graded_by(decider, cycle.year),
+        "orgs": orgs,
+        "redecide": redecide,
+        "overrides": overrides,
+        "leaders": leaders,
     }

@@ -12,11 +12,21 @@ from .base import (  # noqa: F401
     LOCKED_BATCH,
     NotCompetent,
     RulesRefused,
+    StaleVersion,
     cycle_create,
     org_review_lock,
     review_ensure,
 )
-from .decisions import cell_decide, cell_return, org_grade_decide, org_review_revalidate  # noqa: F401
+from .decisions import (  # noqa: F401
+    cell_decide,
+    cell_return,
+    leader_decide,
+    org_grade_decide,
+    org_grade_reopen,
+    require_member_decider,
+    require_org_decider,
+)
 from .discipline import discipline_record_create, remediation_mark_done  # noqa: F401
-from .grid import GridInput, collective_record, grid_save, grid_validate  # noqa: F401
+from .grid import GridInput, collective_record, grid_changes, grid_save, grid_validate, transfer_comment_save  # noqa: F401
+from .redecision import facts_changed, org_chain_revalidate, org_review_revalidate  # noqa: F401
 from .self_assessment import SelfAssessment, review_self_save  # noqa: F401

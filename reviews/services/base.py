@@ -72,3 +72,33 @@ def org_review_lock(org: Organization, cycle: ReviewCycle) -> OrgReview:
 def org_review_get(org: Organization, cycle: ReviewCycle) -> OrgReview:
     review = OrgReview.objects.filter(organization=org, year=cycle.year).first()
     return review or OrgReview.objects.get_or_create(organization=org, year=cycle.year, defaults={"cycle": cycle})[0]
+
+
+class StaleVersion(Exception):
+    """Someone else saved the same cell grid or decision since the form was opened; nothing was saved.
+
+    `changes` says what differs from what the second writer typed (their typed values stay on screen).
+    """
+
+    def __init__(self, *, current: int, changes: list[str], who: str = "", when=None):
+        self.current, self.changes, self.who, self.when = current, changes, who, when
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        from django.utils import formats
+
+        when = formats.date_format(self.when, "SHORT_DATETIME_FORMAT") if self.when else ""
+        return _(
+            "Bảng đã được %(who)s lưu lúc %(when)s trong khi đồng chí đang sửa; chưa lưu gì. "
+            "Các giá trị đồng chí nhập vẫn giữ nguyên — xem các thay đổi dưới đây rồi lưu lại."
+        ) % {"who": self.who or _("người khác"), "when": when}
+
+
+def version_check(org_review: OrgReview, version: int | None, changes=lambda: []) -> None:
+    """Refuse a write based on an older version of the row (None: the caller does not track versions)."""
+    if version is None or version == org_review.version:
+        return
+    last = org_review.history.order_by("-history_date").select_related("history_user").first()
+    who = getattr(last.history_user, "username", "") if last else ""
+    raise StaleVersion(current=org_review.version, changes=changes(), who=who, when=last.history_date if last else None)

@@ -15,7 +15,7 @@ from organizations.selectors import user_scope
 from .. import selectors as sel
 from ..models import DisciplineRecord, MemberReview, RemediationItem
 from .base import changed
-from .decisions import org_review_revalidate
+from .redecision import facts_changed
 
 
 def require_discipline_body(user, member: Member) -> None:
@@ -24,6 +24,22 @@ def require_discipline_body(user, member: Member) -> None:
         return
     if member.cell is None or not sel.can_enter_discipline(user, member.cell):
         raise PermissionDenied(_("Đồng chí không có thẩm quyền ghi nhận kỷ luật đảng viên này."))
+
+
+EARLIEST_DECISION = dt.date(1930, 2, 3)  # the Party's founding: no discipline decision is older
+
+
+def _plausible(decided_on: dt.date, counts_for_year: int | None) -> None:
+    """Dates plausible for their meaning: a decision already taken (not before 1930, not in the future),
+    counted in a grading year from the member's lifetime range up to next year."""
+    today = timezone.localdate()
+    errors = {}
+    if not (EARLIEST_DECISION <= decided_on <= today):
+        errors["decided_on"] = _("Ngày quyết định kỷ luật phải từ %(a)s đến hôm nay.") % {"a": "03/02/1930"}
+    if counts_for_year is not None and not (2000 <= counts_for_year <= today.year + 1):
+        errors["counts_for_year"] = _("Năm tính vào xếp loại phải từ 2000 đến %(y)s.") % {"y": today.year + 1}
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -41,6 +57,7 @@ def discipline_record_create(
 ) -> DisciplineRecord:
     """Ghi nhận quyết định kỷ luật; the member's cell and the organisations above are re-validated."""
     require_discipline_body(user, member)
+    _plausible(decided_on, counts_for_year)
     record = DisciplineRecord(
         member=member,
         kind=kind,
@@ -54,12 +71,14 @@ def discipline_record_create(
     record.full_clean()
     record.save()
     year = record.counts_for_year
+    cause = _("Kỷ luật %(k)s (%(n)s) ghi nhận sau quyết định") % {
+        "k": record.get_kind_display().lower(),
+        "n": record.decision_number,
+    }
+    facts_changed(member=member, year=year, cause=cause)
     cell_ids = {member.cell_id} | set(
         MemberReview.objects.filter(member=member, year=year).values_list("cell_id", flat=True)
     )
-    for org in Organization.objects.filter(pk__in=cell_ids):
-        for target in [org, *Organization.objects.filter(path__in=org.ancestor_paths()[:-1])]:
-            org_review_revalidate(org=target, year=year)
     changed(cell_ids, year)
     return record
 

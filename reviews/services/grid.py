@@ -21,7 +21,7 @@ from .. import rules
 from .. import selectors as sel
 from ..models import Grade, MemberReview, OrgReview, ReviewCycle, ReviewStatus
 from ..rules import Violation
-from .base import LOCKED_BATCH, RulesRefused, changed, org_review_lock
+from .base import LOCKED_BATCH, RulesRefused, changed, org_review_lock, version_check
 
 
 @dataclass
@@ -70,7 +70,7 @@ def grid_validate(
     quota = rules.quota_violations(
         policy,
         data.other_grades + [r.grade for _row, r in typed],
-        scope_name=data.grassroots.name,
+        scope_name=sel.quota_scope_name(data.cell, data.grassroots, policy),
         override_max=data.override_max,
     )
     out += quota
@@ -95,6 +95,10 @@ def grid_validate(
     return out
 
 
+QUOTA_CODES = ("QUOTA", "QUOTA_ROW")
+UNSTORABLE = ("GRADE_AND_REASON",)  # a row the database cannot hold (check constraint): refused even in a draft
+
+
 @transaction.atomic
 def grid_save(
     *,
@@ -104,36 +108,82 @@ def grid_save(
     org_grade: str = "",
     org_score: Decimal | None = None,
     submit: bool = False,
+    version: int | None = None,
     user=None,
 ) -> list[Violation]:
     """Save the whole cell in one transaction; on submit, refuse (save nothing) if any rule is broken.
 
-    Returns the violations left (warnings for a draft save; empty after a successful submission).
+    The quota is not a refusal here: the cell sees the live total of its grassroots organisation and
+    a warning; the binding check is at decision (services.decisions.cell_decide), so the outcome does
+    not depend on which cell submits first. Returns the violations left (warnings).
+    `version` is the stamp the form was opened with: a concurrent save in between → StaleVersion.
     """
     require_cell_editor(user, cell)
     org_review = org_review_lock(cell, cycle)
     require_open(org_review)
     data = sel.grid_load(cell=cell, cycle=cycle)
-    if submit:  # serialise submissions of one grassroots org so the quota is counted once
-        Organization.objects.select_for_update().filter(pk=data.grassroots.pk).first()
-        data.other_grades = sel.quota_grades(grassroots=data.grassroots, year=cycle.year, exclude_cell_id=cell.pk)
+    version_check(org_review, version, lambda: grid_changes(data, inputs))
     violations = grid_validate(data, inputs, org_grade=org_grade, org_score=org_score, complete=submit)
+    blocking = [v for v in violations if v.code not in QUOTA_CODES] if submit else []
+    blocking += [v for v in violations if v.code in UNSTORABLE and v not in blocking]
     if submit:  # issue 12: the proposal goes up with the meeting's minutes (attendance, quorum, votes)
         from meetings.services.minutes import minutes_violations
 
-        violations += minutes_violations(data, inputs)
-    if submit and violations:
-        raise RulesRefused(violations)
+        blocking += minutes_violations(data, inputs)
+    if blocking:
+        raise RulesRefused(blocking)
     _write_rows(data, inputs, submit=submit, user=user)
     org_review.proposed_grade, org_review.proposed_score = org_grade, org_score
     if submit:
         org_review.status = ReviewStatus.PROPOSED
         org_review.members_submitted_at = timezone.now()
         org_review.return_reason = ""
+    org_review.version += 1
     org_review.full_clean()
     org_review.save()
     changed([cell.pk], cycle.year)
     return violations
+
+
+def grid_changes(data: sel.GridData, inputs: dict[int, GridInput]) -> list[str]:
+    """What is stored now that differs from what the second writer typed, row by row."""
+    labels = {
+        "grade": _("Chi bộ đề xuất"),
+        "score": _("Điểm"),
+        "reason": _("Lý do không xếp loại"),
+        "note": _("Ghi chú"),
+    }
+    out = []
+    for row in data.own_rows:
+        typed, r = inputs.get(row.member.pk), row.review
+        if typed is None or r is None:
+            continue
+        stored = {
+            "grade": r.proposed_grade,
+            "score": r.proposed_score,
+            "reason": r.not_graded_reason,
+            "note": r.cell_note,
+        }
+        for key, label in labels.items():
+            now, mine = stored[key], getattr(typed, key)
+            if (now or None) != (mine or None) and not (key == "score" and now is None and mine == r.self_score):
+                out.append(
+                    _("%(name)s — %(field)s: đang lưu “%(now)s”, đồng chí nhập “%(mine)s”.")
+                    % {"name": row.member.full_name, "field": label, "now": _shown(now), "mine": _shown(mine)}
+                )
+    return out
+
+
+def _shown(value) -> str:
+    if value in (None, ""):
+        return "—"
+    if value in Grade.values:
+        return str(Grade(value).label)
+    from ..models import NotGradedReason
+
+    if value in NotGradedReason.values:
+        return str(NotGradedReason(value).label)
+    return str(value)
 
 
 _GRID_FIELDS = [
@@ -152,6 +202,8 @@ def _write_rows(data: sel.GridData, inputs: dict[int, GridInput], *, submit: boo
     new, changed_rows = [], []
     for row in data.own_rows:
         typed = inputs.get(row.member.pk)
+        if row.review is not None and row.review.status == ReviewStatus.DECIDED:
+            continue  # decided (e.g. a leader graded by a higher committee): never rewritten by the grid
         review = row.review or MemberReview(member=row.member, year=data.cycle.year, cycle=data.cycle, cell=data.cell)
         before = [getattr(review, f) for f in _GRID_FIELDS] + [review.cell_id]
         review.cell = data.cell  # a review begun in the member's previous cell moves with them
@@ -182,6 +234,38 @@ def collective_record(*, cell: Organization, cycle: ReviewCycle, note: str, user
     require_open(org_review)
     org_review.collective_note = note.strip()
     org_review.collective_recorded_at = org_review.collective_recorded_at or timezone.now()
+    org_review.version += 1
     org_review.save()
     changed([cell.pk], cycle.year)
     return org_review
+
+
+@transaction.atomic
+def transfer_comment_save(
+    *, old_cell: Organization, member, cycle: ReviewCycle, comment: str, user=None
+) -> MemberReview:
+    """Nhận xét của chi bộ nơi chuyển đi — the cell a member left within `transfer_comment_months`
+    supplies its comment; the member is graded (and counted) by the cell holding his membership now."""
+    require_cell_editor(user, old_cell)
+    row = next((r for r in sel.grid_load(cell=old_cell, cycle=cycle).rows if r.member.pk == member.pk), None)
+    if row is None or not row.transferred_out:
+        raise ValidationError(_("Đảng viên này không chuyển sinh hoạt đi từ chi bộ trong năm."))
+    if not row.comment_open:
+        raise ValidationError(
+            _("Đảng viên chuyển đi đã quá %(m)s tháng: chi bộ mới tự đánh giá, không cần nhận xét của chi bộ cũ.")
+            % {"m": sel.policy_of(cycle).get("transfer_comment_months", 6)}
+        )
+    if not comment.strip():
+        raise ValidationError({"transfer_comment": _("Ghi nhận xét của chi bộ về đảng viên chuyển đi.")})
+    new_cell = member.cell
+    org_review_lock(new_cell, cycle)
+    review = MemberReview.objects.select_for_update().filter(member=member, year=cycle.year).first()
+    if review is None:
+        review = MemberReview(member=member, year=cycle.year, cycle=cycle, cell=new_cell)
+    elif review.status == ReviewStatus.DECIDED:
+        raise ValidationError(_("Chi bộ mới đã được quyết định xếp loại đồng chí này; không bổ sung nhận xét được."))
+    review.transfer_comment, review.transfer_comment_cell = comment.strip(), old_cell
+    review.full_clean()
+    review.save()
+    changed([old_cell.pk, new_cell.pk], cycle.year)
+    return review

@@ -42,8 +42,9 @@ def post_grid(client, cell, data, action="save", minutes=True, **extra):
         from reviews.models import OrgReview
         from tests.minutes import grades_of, record_minutes
 
-        if not OrgReview.objects.filter(organization=cell, status__in=sel.LOCKED_BATCH).exists():
-            record_minutes(cell, sel.current_cycle(cell), grades_of(data))
+        cycle = sel.cycle_for_year(cell, int(extra["nam"])) if extra.get("nam") else sel.current_cycle(cell)
+        if not OrgReview.objects.filter(organization=cell, year=cycle.year, status__in=sel.LOCKED_BATCH).exists():
+            record_minutes(cell, cycle, grades_of(data))
     return client.post(reverse("reviews:grid", args=[cell.pk]), {**data, "action": action, **extra})
 
 
