@@ -492,7 +492,7 @@ def _round_context(decider, cycle, page) -> dict:
 
     return {
         "decision_minutes": msel.decision_minutes_for(org=decider, year=cycle.year),
-        "leaders": msel.leaders_for_decision(reviews_by_cell=page["reviews"], year=cycle.year),
+        "round_leaders": msel.leaders_for_decision(reviews_by_cell=page["reviews"], year=cycle.year),
     }
 
 
