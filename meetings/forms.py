@@ -29,13 +29,28 @@ class ResidenceCommentForm(forms.Form):
     text = forms.CharField(label=_("Nội dung nhận xét"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class MinutesHeaderForm(forms.Form):
-    held_on = forms.DateField(label=_("Ngày họp"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Ngày họp"), widget=_date_widget(), input_formats=DATE_FORMATS)
     place = forms.CharField(label=_("Địa điểm"), max_length=255)
     chair = forms.CharField(label=_("Chủ trì"), max_length=120)
     recorder = forms.CharField(label=_("Thư ký hội nghị"), max_length=120)
     vote_method = forms.ChoiceField(label=_("Hình thức biểu quyết"), choices=VoteMethod.choices)
     content = forms.CharField(label=_("Diễn biến, ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = (
+                "form-select form-select-sm" if isinstance(field, forms.ChoiceField) else "form-control form-control-sm"
+            )
+            field.widget.attrs.setdefault("class", css)
 
 
 class DecisionMinutesForm(MinutesHeaderForm):
@@ -44,7 +59,7 @@ class DecisionMinutesForm(MinutesHeaderForm):
     absent_note = forms.CharField(label=_("Vắng mặt, lý do"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     agree = forms.IntegerField(label=_("Số tán thành"), min_value=0, required=False)
     decision_number = forms.CharField(label=_("Số quyết định"), max_length=64)
-    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=forms.DateInput(attrs={"type": "date"}))
+    decision_date = forms.DateField(label=_("Ngày quyết định"), widget=_date_widget(), input_formats=DATE_FORMATS)
 
 
 class AttendanceRowForm(forms.Form):
