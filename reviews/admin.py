@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from core.admin_mixins import PlainYearsMixin, ReadOnlyAdmin, ReadOnlyMixin
@@ -48,7 +50,16 @@ class ReviewCycleAdmin(PlainYearsMixin, admin.ModelAdmin):
 
 
 class ReadOnlyHistoryAdmin(ReadOnlyMixin, PlainYearsMixin, SimpleHistoryAdmin):
-    pass
+    """History is read-only: simple-history's "revert" would rewrite a decided grade around the
+    services' rules (authority, locks, re-validation). Changes go through the services only."""
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied(_("Lịch sử chỉ để xem; thay đổi kết quả qua quy trình quyết định xếp loại."))
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class IndicatorAnswerInline(admin.TabularInline):

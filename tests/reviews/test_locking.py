@@ -185,3 +185,20 @@ def test_facts_changed_hook_flags_a_conclusion(cast, cycle):
     services.facts_changed(member=cast.member.member, year=2026, cause="Kết luận của UBKT")
     review.refresh_from_db()
     assert review.redecide_reason.startswith("Kết luận của UBKT: ")
+
+
+def test_admin_history_revert_cannot_rewrite_a_decided_grade(client, cast, cycle):
+    from django.urls import reverse
+
+    cell = _decided_cell(cast, cycle)
+    review = MemberReview.objects.get(member=cast.member.member)
+    before = review.history.filter(status=ReviewStatus.PROPOSED).first()
+    admin = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client.force_login(admin)
+    url = reverse("admin:reviews_memberreview_simple_history", args=[review.pk, before.history_id])
+    assert client.get(url).status_code == 200  # history can be read
+    data = {f: getattr(before, f) or "" for f in ("status", "proposed_grade", "decided_grade", "year")}
+    data |= {"member": review.member_id, "cycle": cycle.pk, "cell": cell.pk, "flagged_mask": 0}
+    assert client.post(url, data).status_code == 403
+    review.refresh_from_db()
+    assert (review.status, review.decided_grade) == (ReviewStatus.DECIDED, "GOOD")
