@@ -164,7 +164,15 @@ def residence_requested(item: dict) -> list[Pair]:
         return []
     path = "/hoi-nghi/noi-cu-tru/"
     units = [UnitLine(c.member.full_name, c.cell.name, absolute(f"{path}{c.pk}/")) for c in comments]
-    title = _("Đề nghị nhận xét đảng viên cư trú tại %(o)s (năm %(y)s)") % {"o": org.name, "y": item["year"]}
+    stage = item.get("stage", "")
+    if stage == "late":  # escalation: the residence organisation has not answered
+        title = _("%(o)s chưa gửi nhận xét đảng viên cư trú (năm %(y)s)") % {"o": org.name, "y": item["year"]}
+        text = _("Các đề nghị nhận xét nơi cư trú sau đã quá hạn, đề nghị đôn đốc:")
+        return [(p, _section(title, text, path, units)) for p in _superior_committee(org)]
+    if stage == "remind":
+        title = _("Nhắc nhận xét đảng viên cư trú tại %(o)s (năm %(y)s)") % {"o": org.name, "y": item["year"]}
+    else:
+        title = _("Đề nghị nhận xét đảng viên cư trú tại %(o)s (năm %(y)s)") % {"o": org.name, "y": item["year"]}
     text = _("Chi bộ nơi công tác đề nghị chi ủy, chi bộ nơi cư trú nhận xét các đồng chí sau:")
     kinds = (*SECRETARY_KINDS, PositionKind.STANDING_COMMITTEE)
     return [(p, _section(title, text, path, units)) for p in _holders(org, kinds)]

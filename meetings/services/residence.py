@@ -6,6 +6,7 @@ sees only the request (member's name and workplace cell) through meetings.select
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -96,3 +97,32 @@ def residence_comment_write(*, comment: ResidenceComment, fulfilment: str, text:
     comment.full_clean(validate_unique=False)
     comment.save()
     return comment
+
+
+def residence_reminders_run(*, on: dt.date, remind_after: int = 7, escalate_after: int = 14) -> int:
+    """Pending requests: remind the residence organisation after `remind_after` days; after
+    `escalate_after` days tell its superior committee. One batch per organisation, year and stage
+    (keyed), one ledger row per recipient: a second run the same day sends nothing."""
+    from notifications.events import notify_once
+
+    batches = 0
+    pending = ResidenceComment.objects.filter(status=ResidenceStatus.REQUESTED, requested_at__isnull=False)
+    by_org: dict[tuple[int, int, str], list[int]] = {}
+    for c in pending.values("pk", "residence_org_id", "year", "requested_at"):
+        waited = (on - timezone.localtime(c["requested_at"]).date()).days
+        if waited >= escalate_after:
+            stage = f"late{escalate_after}"
+        elif waited >= remind_after:
+            stage = f"D+{remind_after}"
+        else:
+            continue
+        by_org.setdefault((c["residence_org_id"], c["year"], stage), []).append(c["pk"])
+    for (org_id, year, stage), ids in sorted(by_org.items()):
+        with transaction.atomic():
+            created = notify_once(
+                key=f"residence:{org_id}:{year}:{stage}",
+                items=[{"type": "residence_requested", "org_id": org_id, "year": year, "ids": ids,
+                        "stage": "late" if stage.startswith("late") else "remind"}],
+            )  # fmt: skip
+        batches += int(created)
+    return batches
