@@ -347,3 +347,41 @@ def _collective_post(request, org, cycle) -> list[str]:
         return []
     except ValidationError as exc:
         return _errors(exc)
+
+
+# --- the annual review, printable (with the four quarters for leaders) ----------------------------
+
+
+@login_required
+def review_print(request: HttpRequest, pk: int) -> HttpResponse:
+    review = rsel.review_get_for_user(user=request.user, pk=pk)
+    return render(request, "meetings/review_print.html", _review_print_context(review))
+
+
+@login_required
+def review_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    review = rsel.review_get_for_user(user=request.user, pk=pk)
+    html = render_to_string(
+        "meetings/review_print.html", _review_print_context(review) | {"pdf": True}, request=request
+    )
+    response = HttpResponse(
+        HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = f'inline; filename="kiem-diem-{review.year}-{review.pk}.pdf"'
+    return response
+
+
+def _review_print_context(review) -> dict:
+    from quarterly.templatetags.quarterly import quarters_of
+
+    ancestors = organization_ancestors(org=review.cell)
+    return {
+        "review": review,
+        "member": review.member,
+        "cell": review.cell,
+        "parent": ancestors[-1] if ancestors else None,
+        "quarters": quarters_of(review.member, review.year),
+        **rsel.review_page_load(review),
+    }

@@ -241,3 +241,25 @@ def test_leader_files_quarters_and_the_managing_body_decides(cast, tree):
     rollup = quarterly_rollup(org=tree.committee, year=2026)
     assert rollup[0]["decided"] == 1 and dict(rollup[0]["grades"])["Hoàn thành xuất sắc nhiệm vụ"] == 1
     assert rollup[1]["filed"] == 0
+
+
+def test_the_leaders_annual_review_and_its_print_show_the_four_quarters(client, cast, tree, cycle):
+    qcycle = qs.quarterly_cycle_create(organization=tree.province, year=2026)
+    data = qs.QuarterlyInput(tasks="Lãnh đạo chi bộ", self_score=Decimal("88"), self_grade="GOOD")
+    q1 = qs.quarterly_self_save(
+        member=cast.secretary.member, cycle=qcycle, quarter=1, data=data, submit=True, user=cast.secretary.user
+    )
+    qs.quarterly_decide(evaluation=q1, grade="EXCELLENT", user=cast.committee.user)
+    review = MemberReview.objects.create(member=cast.secretary.member, year=2026, cycle=cycle, cell=tree.cell)
+    client.force_login(cast.committee.user)
+    page = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
+    assert 'data-testid="review-quarters"' in page and "88" in page
+    printed = client.get(reverse("meetings:review_print", args=[review.pk])).content.decode()
+    assert 'data-testid="print-quarters"' in printed and "Hoàn thành xuất sắc nhiệm vụ" in printed
+    assert printed.count("<tr><td>I") >= 1 and "<td>IV</td>" in printed
+    assert client.get(reverse("meetings:review_pdf", args=[review.pk])).content.startswith(b"%PDF")
+    ordinary = MemberReview.objects.create(member=cast.member.member, year=2026, cycle=cycle, cell=tree.cell)
+    assert (
+        'data-testid="review-quarters"'
+        not in client.get(reverse("reviews:detail", args=[ordinary.pk])).content.decode()
+    )
