@@ -11,6 +11,7 @@ urlpatterns = [
     path("bien-ban/<int:org_id>/in/", views.minutes_print, name="minutes_print"),
     path("bien-ban/<int:org_id>/pdf/", views.minutes_pdf, name="minutes_pdf"),
     path("tap-the/<int:org_id>/", views.collective, name="collective"),
+    path("quyet-dinh/<int:org_id>/tat-ca/", views.approve_all, name="approve_all"),
     path("ban-kiem-diem/<int:pk>/in/", views.review_print, name="review_print"),
     path("ban-kiem-diem/<int:pk>/pdf/", views.review_pdf, name="review_pdf"),
 ]

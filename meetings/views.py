@@ -385,3 +385,23 @@ def _review_print_context(review) -> dict:
         "quarters": quarters_of(review.member, review.year),
         **rsel.review_page_load(review),
     }
+
+
+@login_required
+def approve_all(request: HttpRequest, org_id: int) -> HttpResponse:
+    """POST only: the deciding body approves every submitted cell as proposed (one notification batch)."""
+    if request.method != "POST":
+        raise Http404
+    decider = organization_get_for_user(user=request.user, pk=org_id)
+    cycle = _cycle(decider, request)
+    if not rsel.can_decide(request.user, decider):
+        raise PermissionDenied
+    from .services.publication import cells_approve_all
+
+    try:
+        cells = cells_approve_all(decider=decider, cycle=cycle, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(_errors(exc)))
+    else:
+        messages.success(request, _("Đã quyết định xếp loại %(n)s chi bộ theo đề xuất.") % {"n": len(cells)})
+    return redirect(f"{reverse('reviews:decisions', args=[decider.pk])}?nam={cycle.year}")

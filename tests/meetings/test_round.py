@@ -263,3 +263,20 @@ def test_the_leaders_annual_review_and_its_print_show_the_four_quarters(client, 
         'data-testid="review-quarters"'
         not in client.get(reverse("reviews:detail", args=[ordinary.pk])).content.decode()
     )
+
+
+def test_approving_all_cells_is_one_transaction_and_one_notification_batch(client, cast, tree, cycle):
+    from meetings.services.publication import cells_approve_all
+    from notifications.models import EventBatch
+    from tests.reviews.helpers import propose
+
+    propose(tree.cell, cycle)
+    propose(tree.cell2, cycle)
+    with pytest.raises(PermissionDenied):
+        cells_approve_all(decider=tree.committee, cycle=cycle, user=cast.secretary.user)
+    client.force_login(cast.committee.user)
+    resp = client.post(reverse("meetings:approve_all", args=[tree.committee.pk]), follow=True)
+    assert "Đã quyết định xếp loại 2 chi bộ theo đề xuất." in resp.content.decode()
+    assert MemberReview.objects.filter(status=ReviewStatus.DECIDED).count() == 3
+    (row,) = EventBatch.objects.all()
+    assert sorted(i["cell_id"] for i in row.items) == sorted([tree.cell.pk, tree.cell2.pk])
