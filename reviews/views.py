@@ -433,6 +433,7 @@ def _quota_summary(data, rows) -> dict:
         if r["form"].is_bound and r["form"].is_valid()
         else (r["row"].review.proposed_grade if r["row"].review else "")
         for r in rows
+        if not r["row"].elsewhere  # transferred out / graded elsewhere: counted where they are graded
     ]
     grades = data.other_grades + [g for g in typed if g]
     from .rules import quota_max
@@ -462,6 +463,15 @@ def decisions(request: HttpRequest, org_id: int) -> HttpResponse:
         if result is not None:
             return result
     page = sel.decisions_load(decider=decider, cycle=cycle)
+    row_errors: dict[int, list[str]] = errors.pop("rows", {})  # type: ignore[arg-type]
+    posted_cell = request.POST.get("org", "") if request.method == "POST" else ""
+    for members in page["reviews"].values():
+        for r in members:
+            # what the decider typed stays on screen after a refusal; messages next to the row
+            typed = posted_cell == str(r.cell_id)
+            r.typed_grade = request.POST.get(f"grade_{r.pk}", r.proposed_grade) if typed else r.proposed_grade
+            r.typed_reason = request.POST.get(f"reason_{r.pk}", "") if typed else ""
+            r.row_errors = row_errors.get(r.member_id, []) if typed else []
     context = {
         "org": decider,
         "cycle": cycle,
@@ -511,7 +521,8 @@ def _decisions_post(request, decider, cycle, errors):
         if action == "decide":
             grades_form = CellDecisionForm(request.POST, reviews=sel.reviews_of_cell(target, cycle.year))
             if not grades_form.is_valid():
-                errors[key] = [m for ms in grades_form.row_errors().values() for m in ms]
+                errors["rows"] = grades_form.row_errors()  # type: ignore[index]
+                errors[key] = [_("Chưa quyết định được: xem các dòng được đánh dấu.")]
                 return None
             services.cell_decide(
                 cell=target,
@@ -561,7 +572,15 @@ def _decisions_post(request, decider, cycle, errors):
         errors[key] = [exc.message]
         return None
     except services.RulesRefused as exc:
-        errors[key] = [v.message for v in exc.violations]
+        errors[key] = [v.message for v in exc.violations if v.row is None or action != "decide"]
+        if action == "decide":
+            rows: dict[int, list[str]] = {}
+            for v in exc.violations:
+                if v.row is not None:
+                    rows.setdefault(v.row, []).append(v.message)
+            errors["rows"] = rows  # type: ignore[index]
+            if not errors[key]:
+                errors[key] = [_("Chưa quyết định được: xem các dòng được đánh dấu.")]
         return None
     except ValidationError as exc:
         errors[key] = _errors_of(exc)

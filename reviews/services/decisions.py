@@ -53,7 +53,7 @@ def require_org_decider(user, org: Organization) -> Organization:
 
 
 def _parent_of(org: Organization) -> Organization | None:
-    return Organization.objects.get_parent(org) if org.depth > 1 else None
+    return org.get_parent()  # None for a root
 
 
 def _revalidate_above(org: Organization, year: int, cause: str) -> None:
@@ -166,7 +166,7 @@ def _effective(row) -> str:
 
 def _input_of(review: MemberReview) -> dict:
     return {
-        "score": review.proposed_score if review.proposed_score is not None else review.self_score,
+        "score": review.proposed_score,  # a submitted row always carries its score (SCORE_REQUIRED)
         "reason": review.not_graded_reason,
         "reason_note": review.not_graded_note,
         "sick_leave_months": review.sick_leave_months,

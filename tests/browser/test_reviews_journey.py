@@ -51,7 +51,8 @@ def test_grid_quota_submit_decide_and_member_sees_grade(page, live_server, cast)
         page.locator(f"[name=m{m.pk}-score]").fill("95" if m in excellent else "80")
         page.locator(f"[name=m{m.pk}-grade]").select_option("EXCELLENT" if m in excellent else "GOOD")
     page.locator(f"[name=m{members[-1].pk}-note]").fill("Tích cực")
-    page.get_by_role("button", name="Nộp đề xuất lên cấp quyết định").click()
+    # the quota is checked before submitting (at submission it is only a warning; it binds at decision)
+    page.get_by_role("button", name="Kiểm tra").click()
 
     assert any(
         "Vượt tỷ lệ: 6 đảng viên Hoàn thành xuất sắc nhiệm vụ, trong khi tối đa là 3" in text

@@ -171,3 +171,44 @@ def test_implausible_discipline_dates_are_field_errors(client, cast, cycle, fiel
     assert resp.status_code == 200
     assert resp.context["form"].errors[field]
     assert not DisciplineRecord.objects.exists()
+
+
+def test_refused_decision_keeps_what_was_typed_with_the_message_next_to_the_row(client, cast, cycle):
+    cell = cast.tree.cell
+    client.force_login(cast.secretary.user)
+    record_collective(client, cell)
+    post_grid(client, cell, grid_data(members_of(cell)), action="submit")
+    review = MemberReview.objects.get(member=cast.member.member)
+    client.force_login(cast.committee.user)
+    url = reverse("reviews:decisions", args=[cast.tree.committee.pk])
+    resp = client.post(
+        url, {"action": "decide", "org": cell.pk, f"grade_{review.pk}": "COMPLETED", "override_reason": "Lý do gõ dở"}
+    )
+    html = resp.content.decode()
+    row = html[html.index(f'name="grade_{review.pk}"') - 2000 : html.index(f'name="reason_{review.pk}"')]
+    assert 'data-testid="decision-row-error"' in row and "phải ghi rõ lý do" in row
+    select = html[html.index(f'name="grade_{review.pk}"') :]
+    assert '<option value="COMPLETED" selected>' in select[: select.index("</select>")]
+    assert 'value="Lý do gõ dở"' in html
+
+
+def test_superior_sees_a_grassroots_cells_reported_override(client, cast, cycle):
+    from organizations.models import PositionKind
+    from organizations.services import position_assign
+    from reviews import services
+    from tests.factories import MemberFactory, UserFactory
+    from tests.reviews.helpers import propose
+
+    gcell = cast.tree.gcell
+    secretary = UserFactory(username="bithu-thon")
+    MemberFactory(cell=gcell, user=secretary)
+    position_assign(user=secretary, organization=gcell, kind=PositionKind.CELL_SECRETARY)
+    superior = UserFactory(username="xauy2")
+    position_assign(user=superior, organization=cast.tree.commune2, kind=PositionKind.STANDING_COMMITTEE)
+    propose(gcell, cycle, secretary, default="EXCELLENT")
+    services.cell_decide(cell=gcell, cycle=cycle, decision_record="BB 01", override_reason="Điển hình", user=secretary)
+    client.force_login(superior)
+    html = client.get(reverse("reviews:decisions", args=[cast.tree.commune2.pk])).content.decode()
+    box = html[html.index('data-testid="reported-overrides"') :]
+    assert "Chi bộ Thôn Đông" in box and "Điển hình" in box
+    assert "vượt tỷ lệ" in client.get("/thong-bao/").content.decode()
