@@ -13,7 +13,9 @@ GRADE_CHOICES = [("", "—"), *Grade.choices]
 
 
 class ResidenceRowForm(forms.Form):
-    residence_org = forms.TypedChoiceField(label=_("Nơi cư trú"), required=False, coerce=int, empty_value=None)
+    """One member's row; the residence organisation is checked by the service (kind, existence)."""
+
+    residence_org = forms.IntegerField(label=_("Nơi cư trú"), required=False, min_value=1)
     exemption = forms.ChoiceField(
         label=_("Không lấy nhận xét"), required=False, choices=[("", "—"), *ResidenceExemption.choices]
     )
@@ -21,7 +23,7 @@ class ResidenceRowForm(forms.Form):
 
     def __init__(self, *args, org_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["residence_org"].choices = [("", "—"), *org_choices]
+        self.org_choices = [("", "—"), *org_choices]
 
 
 class ResidenceCommentForm(forms.Form):

@@ -70,8 +70,8 @@ def residence_requests(request: HttpRequest, cell_id: int) -> HttpResponse:
     errors: list[str] = []
     if posting:
         if all(f.is_valid() for f in forms_by.values()):
-            by_pk = {pk: name for pk, name in choices}
-            orgs = {o.pk: o for o in Organization.objects.filter(pk__in=by_pk)}
+            wanted_ids = {f.cleaned_data["residence_org"] for f in forms_by.values()} - {None}
+            orgs = {o.pk: o for o in Organization.objects.filter(pk__in=wanted_ids)}
             wanted = [
                 residence.ResidenceRequest(
                     member=m,
