@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from core import events
+from notifications.events import notify
 from organizations.models import Member, Organization
 
 from .models import AREA_FIELDS, Commitment, CommitmentAction, CommitmentCycle, CommitmentStatus, ProgressStatus
@@ -175,6 +176,7 @@ def commitment_acknowledge(*, commitment: Commitment, by) -> Commitment:
     commitment.acknowledged_by = by
     _save(commitment, by)
     _notify(commitment)
+    notify(type="commitment_acknowledged", ids=[commitment.pk])  # issue 12: the member is told
     return commitment
 
 
@@ -216,6 +218,7 @@ def _set_returned(commitment: Commitment, reason: str, by) -> None:
     commitment.returned_by = by
     _save(commitment, by)
     _notify(commitment)
+    notify(type="commitment_returned", ids=[commitment.pk])  # issue 12: the member is told, with the reason
 
 
 @transaction.atomic
@@ -236,6 +239,7 @@ def commitments_acknowledge_bulk(*, cell: Organization, ids: Iterable[int], year
         commitment.save()  # one save per row so each change is in the history
     if rows:
         events.cells_changed(cell_ids={cell.pk}, year=year)
+        notify(type="commitment_acknowledged", ids=[c.pk for c in rows])
     return len(rows)
 
 

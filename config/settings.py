@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "rollups",
     "notifications",
     "onboarding",
+    "meetings",
+    "quarterly",
 ]
 
 MIDDLEWARE = [
@@ -223,6 +225,11 @@ EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tự soi <no-reply@tusoi.local>")
+
+# Quarterly evaluation of leaders (KL 198-KL/TW, HD 02-HD/BTCTW): which positions are evaluated.
+QUARTERLY_LEADER_POSITIONS = env.list(
+    "QUARTERLY_LEADER_POSITIONS", default=["CELL_SECRETARY", "CELL_DEPUTY", "COMMITTEE_MEMBER", "STANDING_COMMITTEE"]
+)
 
 # Transport security, all from the environment (production: see docker-compose.yml).
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)

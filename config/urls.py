@@ -21,6 +21,8 @@ urlpatterns = [
     path("tong-hop/", include("rollups.urls")),
     path("thong-bao/", include("notifications.urls")),
     path("nhap-du-lieu/", include("onboarding.urls")),
+    path("hoi-nghi/", include("meetings.urls")),
+    path("danh-gia-quy/", include("quarterly.urls")),
 ]
 
 handler400 = "core.views.bad_request"

@@ -13,6 +13,7 @@ class ReminderKind(models.TextChoices):
     SELF_ASSESSMENT = "SELF_ASSESSMENT", _("Nộp bản tự kiểm điểm")
     PROPOSAL = "PROPOSAL", _("Chi bộ gửi đề xuất xếp loại")
     DECISION = "DECISION", _("Quyết định xếp loại đảng viên")
+    EVENT = "EVENT", _("Thông báo sự kiện")
 
 
 MEMBER_KINDS = (ReminderKind.COMMITMENT, ReminderKind.SELF_ASSESSMENT)
@@ -46,6 +47,10 @@ class ReminderLog(models.Model):
         "reviews.ReviewCycle", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     stage = models.CharField(_("đợt nhắc"), max_length=8)
+    # Event notifications (issue 12): one ledger row per recipient per event batch, no cycle.
+    event = models.ForeignKey(
+        "notifications.EventBatch", on_delete=models.CASCADE, null=True, blank=True, related_name="ledger"
+    )
     status = models.CharField(
         _("trạng thái"), max_length=8, choices=ReminderStatus.choices, default=ReminderStatus.PENDING
     )
@@ -59,7 +64,7 @@ class ReminderLog(models.Model):
         verbose_name_plural = _("sổ nhắc việc")
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "member", "kind", "commitment_cycle", "review_cycle", "stage"],
+                fields=["user", "member", "kind", "commitment_cycle", "review_cycle", "stage", "event"],
                 nulls_distinct=False,
                 name="reminder_once",
                 violation_error_message=_("Nhắc việc này đã được gửi cho người nhận."),
@@ -70,7 +75,8 @@ class ReminderLog(models.Model):
                 violation_error_message=_("Nhắc việc phải có đúng một người nhận."),
             ),
             models.CheckConstraint(
-                condition=Q(commitment_cycle__isnull=True) ^ Q(review_cycle__isnull=True),
+                condition=(Q(commitment_cycle__isnull=True) ^ Q(review_cycle__isnull=True))
+                | Q(event__isnull=False, commitment_cycle__isnull=True, review_cycle__isnull=True),
                 name="reminder_one_cycle",
                 violation_error_message=_("Nhắc việc phải thuộc đúng một đợt."),
             ),
@@ -115,3 +121,24 @@ class Notification(models.Model):
     @property
     def is_read(self) -> bool:
         return self.read_at is not None
+
+
+class EventBatch(models.Model):
+    """Một đợt thông báo sự kiện: what one write announced (a decision, a return, a request…).
+
+    Written in the writer's transaction; delivered after commit by a Celery task. Each recipient
+    gets one message per batch (all the batch's items for them as sections); the ledger row per
+    (recipient, batch) makes delivery happen once even when the task runs twice.
+    """
+
+    key = models.CharField(_("khóa"), max_length=120, unique=True)
+    items = models.JSONField(_("nội dung"), default=list)
+    created_at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    delivered_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đợt thông báo sự kiện")
+        verbose_name_plural = _("đợt thông báo sự kiện")
+
+    def __str__(self) -> str:
+        return self.key

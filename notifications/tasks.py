@@ -27,3 +27,19 @@ def send_reminders(on: str | None = None, days_before: list[int] | None = None, 
 
     day = dt.date.fromisoformat(on) if on else timezone.localdate()
     return reminders_run(on=day, days_before=days_before if days_before is not None else (7, 0), late_days=late_days)
+
+
+@shared_task(
+    name="notifications.deliver_event",
+    autoretry_for=RETRY_ON,
+    retry_backoff=True,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=12,
+    acks_late=True,
+)
+def deliver_event(batch_id: int) -> dict:
+    """One event batch (a decision, a return, a request…): one message per recipient, once."""
+    from .events import event_deliver
+
+    return event_deliver(batch_id=int(batch_id))

@@ -390,8 +390,12 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
         else:
             by_row.setdefault(v.row, []).append(v.message)
     codes = _indicator_codes()
+    from meetings.selectors import GridExtras  # issue 12: residence comments, leadership opinions, minutes
+
+    extras = GridExtras(cell=data.cell, year=data.cycle.year, member_ids=[r.member.pk for r in data.rows])
     rows = [
         {
+            **extras.row(row.member.pk),
             "row": row,
             "form": forms_by_member[row.member.pk],
             "errors": by_row.get(row.member.pk, []),
@@ -421,6 +425,7 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
         "decider": sel.member_decider(data.cell),
         "ancestors": organization_ancestors(org=data.cell),
         "quota": _quota_summary(data, rows),
+        "minutes": extras.minutes,
     }
 
 
@@ -488,8 +493,19 @@ def decisions(request: HttpRequest, org_id: int) -> HttpResponse:
         "post": request.POST if request.method == "POST" else {},
         "grade_choices": OrgGradeForm.base_fields["grade"].choices,
         "short": SHORT_GRADES,
+        **_round_context(decider, cycle, page),
     }
     return render(request, "reviews/decisions.html", context)
+
+
+def _round_context(decider, cycle, page) -> dict:
+    """Issue 12: the committee's minutes (decision number and date) and leaders reviewed at two places."""
+    from meetings import selectors as msel
+
+    return {
+        "decision_minutes": msel.decision_minutes_for(org=decider, year=cycle.year),
+        "round_leaders": msel.leaders_for_decision(reviews_by_cell=page["reviews"], year=cycle.year),
+    }
 
 
 def _decisions_post(request, decider, cycle, errors):

@@ -5,9 +5,11 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
-PROJECT_APPS = {"organizations", "commitments", "reviews", "rollups", "notifications", "onboarding"}
+PROJECT_APPS = {
+    "organizations", "commitments", "reviews", "rollups", "notifications", "onboarding", "meetings", "quarterly"
+}  # fmt: skip
 # Shown as inlines of their parent instead of pages of their own.
-INLINED = {"commitments.CommitmentAction", "reviews.IndicatorAnswer"}
+INLINED = {"commitments.CommitmentAction", "reviews.IndicatorAnswer", "meetings.Attendance"}
 
 
 def project_models():

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from notifications.events import notify
 from organizations.models import Organization, OrgKind, Position, PositionKind
 from organizations.selectors import positions_open_on
 
@@ -176,6 +177,7 @@ def cell_decide(
     if override is not None and decider.kind == OrgKind.GRASSROOTS_CELL:
         _report_override(override, decider, cycle)
     changed([cell.pk], cycle.year)
+    notify(type="grades_published", cell_id=cell.pk, year=cycle.year, decider_id=decider.pk)  # issue 12
     return reviews
 
 
@@ -318,6 +320,7 @@ def cell_return(
         ["status", "decided_grade", "decided_at", "decided_by", "redecide_reason"],
         default_user=user,
     )
+    reopened = org_review.status == ReviewStatus.DECIDED
     org_review.status, org_review.return_reason = ReviewStatus.RETURNED, reason.strip()
     org_review.members_submitted_at = org_review.members_decided_at = None
     if reopening and org_review.decided_grade:
@@ -326,6 +329,7 @@ def cell_return(
     org_review.redecide_reason = ""
     org_review.version += 1
     org_review.save()
+    notify(type="proposal_returned", cell_id=cell.pk, year=cycle.year, reason=reason.strip(), reopened=reopened)
     org_review_revalidate(org=cell, year=cycle.year)
     if reopening:
         _revalidate_above(cell, cycle.year, _("%(c)s được mở lại") % {"c": cell.name})

@@ -139,6 +139,10 @@ def grid_save(
     violations = grid_validate(data, inputs, org_grade=org_grade, org_score=org_score, complete=submit)
     blocking = [v for v in violations if v.code not in QUOTA_CODES] if submit else []
     blocking += [v for v in violations if v.code in UNSTORABLE and v not in blocking]
+    if submit:  # issue 12: the proposal goes up with the meeting's minutes (attendance, quorum, votes)
+        from meetings.services.minutes import minutes_violations
+
+        blocking += minutes_violations(data, inputs)
     if blocking:
         raise RulesRefused(blocking)
     _write_rows(data, inputs, submit=submit, user=user)

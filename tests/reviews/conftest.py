@@ -34,7 +34,17 @@ def grid_data(members, default=("GOOD", "80"), per: dict | None = None) -> dict:
     return data
 
 
-def post_grid(client, cell, data, action="save", **extra):
+def post_grid(client, cell, data, action="save", minutes=True, **extra):
+    """On submit the meeting's minutes are recorded first (votes matching the typed grades), unless
+    `minutes=False` (the proposal cannot go up without them)."""
+    if action == "submit" and minutes:
+        from reviews import selectors as sel
+        from reviews.models import OrgReview
+        from tests.minutes import grades_of, record_minutes
+
+        cycle = sel.cycle_for_year(cell, int(extra["nam"])) if extra.get("nam") else sel.current_cycle(cell)
+        if not OrgReview.objects.filter(organization=cell, year=cycle.year, status__in=sel.LOCKED_BATCH).exists():
+            record_minutes(cell, cycle, grades_of(data))
     return client.post(reverse("reviews:grid", args=[cell.pk]), {**data, "action": action, **extra})
 
 

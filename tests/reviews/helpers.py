@@ -22,4 +22,7 @@ def propose(cell, cycle, user=None, default="GOOD", per=None, members=None):
     for m in members if members is not None else members_of(cell):
         grade = (per or {}).get(m.pk, default)
         inputs[m.pk] = GridInput(grade=grade, score=SCORES.get(grade))
+    from tests.minutes import record_minutes  # issue 12: the meeting (minutes with votes) comes first
+
+    record_minutes(cell, cycle, {pk: i.grade for pk, i in inputs.items()})
     return services.grid_save(cell=cell, cycle=cycle, inputs=inputs, submit=True, user=user)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from reviews.models import MemberReview, OrgReview, ReviewStatus
+from tests.minutes import record_minutes
 from tests.reviews.conftest import grid_data, record_collective
 from tests.reviews.helpers import members_of
 
@@ -98,6 +99,7 @@ def test_two_deciders_at_once(cast, cycle):
     client = Client()
     client.force_login(cast.secretary.user)
     record_collective(client, cell)
+    record_minutes(cell, cycle, {m.pk: "GOOD" for m in members_of(cell)})  # issue 12: the meeting first
     v = OrgReview.objects.get(organization=cell).version
     assert (
         client.post(

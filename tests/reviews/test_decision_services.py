@@ -83,6 +83,9 @@ def test_not_graded_members_are_decided_without_a_grade(cast, cycle):
 
     inputs = {m.pk: GridInput(grade="GOOD", score=80) for m in members_of(cell) if m.pk != new.pk}
     inputs[new.pk] = GridInput(reason="NEW_MEMBER")
+    from tests.minutes import record_minutes  # issue 12: the cell meeting first
+
+    record_minutes(cell, cycle, {pk: i.grade for pk, i in inputs.items() if i.grade})
     services.grid_save(cell=cell, cycle=cycle, inputs=inputs, submit=True, user=cast.secretary.user)
     review = MemberReview.objects.get(member=new)
     services.cell_decide(cell=cell, cycle=cycle, grades={review.pk: ("EXCELLENT", "x")}, user=cast.committee.user)
