@@ -39,12 +39,18 @@ def inputs_for(cell, default=("GOOD", "80"), per=None):
     return out
 
 
+def grid_submit(*, cell, cycle, inputs, user, **kw):
+    """Submit the grid after the cell's meeting (issue 12: the minutes with votes come first)."""
+    from tests.minutes import record_minutes
+
+    record_minutes(cell, cycle, {pk: i.grade for pk, i in inputs.items() if i.grade})
+    return services.grid_save(cell=cell, cycle=cycle, inputs=inputs, submit=True, user=user, **kw)
+
+
 def submit(cast, cell, cycle, per=None, default=("GOOD", "80"), **kw):
     user = cast.secretary.user if cell == cast.tree.cell else cast.other_secretary.user
     services.collective_record(cell=cell, cycle=cycle, note="Chi bộ hoàn thành tốt", user=user)
-    return services.grid_save(
-        cell=cell, cycle=cycle, inputs=inputs_for(cell, default, per), submit=True, user=user, **kw
-    )
+    return grid_submit(cell=cell, cycle=cycle, inputs=inputs_for(cell, default, per), user=user, **kw)
 
 
 def refused_codes(call) -> set[str]:
@@ -326,11 +332,10 @@ def test_leader_removed_from_post_during_the_year_still_counts(cast, cycle):
     Position.objects.filter(user=cast.secretary.user, organization=cast.tree.cell).update(valid_to=dt.date(2026, 6, 30))
     discipline(cast.secretary.member, kind="WARNING", on=dt.date(2026, 8, 1))
     services.collective_record(cell=cast.tree.cell, cycle=cycle, note="x", user=cast.committee.user)
-    services.grid_save(
+    grid_submit(
         cell=cast.tree.cell,
         cycle=cycle,
         inputs=inputs_for(cast.tree.cell, per={cast.secretary.member.pk: ("NOT_COMPLETED", "40")}),
-        submit=True,
         user=cast.committee.user,
     )
     services.cell_decide(cell=cast.tree.cell, cycle=cycle, user=cast.committee.user)
@@ -389,7 +394,7 @@ def test_organisation_established_less_than_six_months_is_not_graded(cast, cycle
     young = make_org("Chi bộ Tổ 3", OrgKind.CELL, cast.tree.committee, valid_from=dt.date(2026, 9, 1))
     MemberFactory(cell=young)
     services.collective_record(cell=young, cycle=cycle, note="x", user=cast.committee.user)
-    services.grid_save(cell=young, cycle=cycle, inputs=inputs_for(young), submit=True, user=cast.committee.user)
+    grid_submit(cell=young, cycle=cycle, inputs=inputs_for(young), user=cast.committee.user)
     services.cell_decide(cell=young, cycle=cycle, user=cast.committee.user)
     assert refused_codes(
         lambda: services.org_grade_decide(org=young, cycle=cycle, grade="GOOD", user=cast.committee.user)
@@ -446,7 +451,7 @@ def test_organisations_graded_excellent_count_against_the_deciders_quota(cast, c
         MemberFactory(cell=cell)
     for cell in cells:
         services.collective_record(cell=cell, cycle=cycle, note="x", user=cast.committee.user)
-        services.grid_save(cell=cell, cycle=cycle, inputs=inputs_for(cell), submit=True, user=cast.committee.user)
+        grid_submit(cell=cell, cycle=cycle, inputs=inputs_for(cell), user=cast.committee.user)
         services.cell_decide(cell=cell, cycle=cycle, user=cast.committee.user)
     for cell in cells[1:6]:
         services.org_grade_decide(org=cell, cycle=cycle, grade="GOOD", user=cast.committee.user)
