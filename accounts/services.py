@@ -155,6 +155,7 @@ def invitations_issue(*, org: Organization, by, use_email: bool = True) -> Invit
             for inv in invitations
         ]
     )
+    _accounts_changed({inv.member.cell_id for inv in invitations})
     email_ids = [inv.pk for inv in invitations if inv.channel == InvitationChannel.EMAIL]
     if email_ids:
         from .tasks import send_invitation_email
@@ -290,7 +291,21 @@ def _activate(invitation_id: int, password: str):
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
     AccountEvent.objects.create(user=user, kind=AccountEventKind.ACTIVATED)
+    _accounts_changed({invitation.member.cell_id})
     return user
+
+
+def _accounts_changed(cell_ids: set[int]) -> None:
+    """The roll-ups count invited / activated accounts (the completeness table) in every year's rows."""
+    from commitments.models import CommitmentCycle
+    from core import events
+    from reviews.models import ReviewCycle
+
+    years = set(ReviewCycle.objects.values_list("year", flat=True)) | set(
+        CommitmentCycle.objects.values_list("year", flat=True)
+    )
+    for year in sorted(years):
+        events.cells_changed(cell_ids=cell_ids, year=year)
 
 
 # --- lifecycle -------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from organizations.selectors import may_enter_on_behalf, member_get_for_user
+from reviews.selectors.permissions import member_may_edit
 
 from . import selectors as sel
 from . import services
@@ -49,7 +50,7 @@ def review_on_behalf(request: HttpRequest, member_id: int) -> HttpResponse:
         request.POST or None, initial=initial, indicators=indicators, answers=answers, scores=policy.scores
     )
     paper_form = PaperForm(request.POST or None)
-    editable = services._member_may_edit(review) if review.pk else True
+    editable = member_may_edit(review) if review.pk else True
     if request.method == "POST" and editable and form.is_valid() and paper_form.is_valid():
         try:
             services.review_self_save(

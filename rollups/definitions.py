@@ -12,7 +12,9 @@ O's whole subtree:
   - past years: reviews count in the cell that reviewed them (`MemberReview.cell`, a snapshot);
     the roll and commitments count in the cell of the official membership open on 31/12/Y.
 * **members**: on the roll as above; **members_active**: of those, status probationary or full;
-  **members_probationary**: of those, status probationary (Table A's chính thức / dự bị split).
+  **members_probationary**: of those, status probationary (Table A's chính thức / dự bị split);
+  **accounts_activated** / **accounts_invited**: active members whose login is activated / invited
+  and not yet activated (an unusable password), for the completeness table (issue 11).
 * **self_submitted**: reviews past DRAFT; **indicators ind_1..ind_27**: of those, how many flagged
   each manifestation (bit `1 << (number-1)` of `flagged_mask`). Same in both stages.
 * **Stage rows**: PROPOSED counts reviews in status PROPOSED/RETURNED/DECIDED with grade
@@ -56,6 +58,8 @@ MEMBER_FIELDS = (
     "members",
     "members_active",
     "members_probationary",
+    "accounts_activated",
+    "accounts_invited",
     "self_submitted",
     "reviewed",
     "graded",

@@ -47,13 +47,24 @@ def _cell_counts(year: int, day: dt.date, cell_ids: set[int]) -> dict[Key, dict[
     counts: dict[Key, dict[str, int]] = defaultdict(lambda: dict.fromkeys(d.MEMBER_FIELDS, 0))
     current = d.uses_current_cells(year)
     place = _roll_and_commitment_cells(year, day)
-    for cell_id, status in place.values():
+    # Login state of linked accounts: True activated, False invited (unusable password).
+    accounts = {
+        m: not password.startswith("!")
+        for m, password in Member.objects.filter(user__isnull=False)
+        .values_list("id", "user__password")
+        .iterator(chunk_size=20000)
+    }
+    for member_id, (cell_id, status) in place.items():
         if cell_id in cell_ids:
+            active = status in d.ACTIVE_STATUS_VALUES
+            account = accounts.get(member_id)
             for stage in d.STAGES:
                 row = counts[(cell_id, stage)]
                 row["members"] += 1
-                row["members_active"] += status in d.ACTIVE_STATUS_VALUES
+                row["members_active"] += active
                 row["members_probationary"] += status == "PROBATIONARY"
+                row["accounts_activated"] += active and account is True
+                row["accounts_invited"] += active and account is False
     reviews = MemberReview.objects.filter(year=year).values_list(
         "member_id", "cell_id", "status", "proposed_grade", "decided_grade", "not_graded_reason", "flagged_mask"
     )

@@ -319,6 +319,9 @@ def commitment_completeness(org: Organization, year: int) -> dict | None:
             "acknowledged": row.commitments_acknowledged,
             "returned": row.commitments_returned,
             "draft": row.commitments_draft,
+            "activated": row.accounts_activated,
+            "invited": row.accounts_invited,
+            "never": row.members_active - row.accounts_activated - row.accounts_invited,
         }
 
     children = sorted((r for r in rows if r.organization_id != org.pk), key=lambda r: r.organization.name)

@@ -71,8 +71,11 @@ def _source_groups(*, current: bool, only: str) -> list[tuple[str, str]]:
                 f"""
     SELECT m.cell_id, {REVIEW_KEY} AS mask, count(*)::int AS n,
         count(*) FILTER (WHERE m.status IN ({ACTIVE})) AS members_active,
+        count(*) FILTER (WHERE m.status IN ({ACTIVE}) AND u.id IS NOT NULL AND u.password NOT LIKE '!%%') AS accounts_activated,
+        count(*) FILTER (WHERE m.status IN ({ACTIVE}) AND u.password LIKE '!%%') AS accounts_invited,
         count(*) FILTER (WHERE m.status = 'PROBATIONARY') AS members_probationary, {COMMITMENT_SUMS}
     FROM organizations_member m
+    LEFT JOIN auth_user u ON u.id = m.user_id
     LEFT JOIN reviews_memberreview r ON r.member_id = m.id AND r.year = %(year)s
     {COMMITMENT_JOIN.format(member="m.id")}
     WHERE m.status <> 'LEFT' AND m.cell_id IS NOT NULL {only.format(cell="m.cell_id")}
@@ -85,9 +88,12 @@ def _source_groups(*, current: bool, only: str) -> list[tuple[str, str]]:
             f"""
     SELECT ms.cell_id, count(*) AS members,
         count(*) FILTER (WHERE m.status IN ({ACTIVE})) AS members_active,
+        count(*) FILTER (WHERE m.status IN ({ACTIVE}) AND u.id IS NOT NULL AND u.password NOT LIKE '!%%') AS accounts_activated,
+        count(*) FILTER (WHERE m.status IN ({ACTIVE}) AND u.password LIKE '!%%') AS accounts_invited,
         count(*) FILTER (WHERE m.status = 'PROBATIONARY') AS members_probationary, {COMMITMENT_SUMS}
     FROM organizations_membership ms
     JOIN organizations_member m ON m.id = ms.member_id
+    LEFT JOIN auth_user u ON u.id = m.user_id
     {COMMITMENT_JOIN.format(member="ms.member_id")}
     WHERE ms.kind = 'OFFICIAL' AND ms.valid_from <= %(day)s AND (ms.valid_to IS NULL OR ms.valid_to >= %(day)s)
         {only.format(cell="ms.cell_id")}
@@ -110,6 +116,7 @@ CURRENT_DERIVED = [
 roll AS (
     SELECT g.cell_id, sum(g.n) AS members, sum(g.members_active) AS members_active,
         sum(g.members_probationary) AS members_probationary,
+        sum(g.accounts_activated) AS accounts_activated, sum(g.accounts_invited) AS accounts_invited,
         sum(g.commitments_submitted) AS commitments_submitted,
         sum(g.commitments_acknowledged) AS commitments_acknowledged,
         sum(g.commitments_late) AS commitments_late,
@@ -216,7 +223,9 @@ cells AS (
     review_fields = ["reviewed", "graded", *d.GRADE_FIELDS.values(), *d.REASON_FIELDS.values(), "self_submitted"]
     values = []
     for field in d.MEMBER_FIELDS:
-        if field in ("members", "members_active", "members_probationary") or field.startswith("commitments_"):
+        if field in ("members", "members_active", "members_probationary") or field.startswith(
+            ("commitments_", "accounts_")
+        ):
             values.append(f"COALESCE(roll.{field}, 0)")
         elif field in review_fields:
             values.append(f"COALESCE(rv.{field}, 0)")

@@ -55,7 +55,9 @@ def sweep_dirty_cells(*, limit: int = 2000) -> dict:
     requeue = [i for i, attempts in events if i in stale and attempts < MAX_ATTEMPTS]
     settled = [i for i, _a in events if i not in stale or i in give_up]
     if give_up:
-        log.warning("roll-up events %s still stale after %s publications; left to the nightly rebuild", give_up, MAX_ATTEMPTS)
+        log.warning(
+            "roll-up events %s still stale after %s publications; left to the nightly rebuild", give_up, MAX_ATTEMPTS
+        )
     if requeue:
         log.warning("roll-up refresh never ran for events %s; queued again", requeue)
         OutboxEvent.objects.filter(pk__in=requeue).update(published_at=None)

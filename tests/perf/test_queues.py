@@ -13,7 +13,6 @@ from config.celery import app
         ("notifications.send_reminders", "notifications"),
         ("onboarding.tasks.import_job_apply_task", "imports"),
         ("onboarding.tasks.import_job_validate_task", "imports"),
-        ("core.worker_ping", "celery"),
     ],
 )
 def test_tasks_are_routed_to_their_queue(task, queue, settings):
@@ -34,3 +33,11 @@ def test_every_routed_queue_is_consumed_by_the_default_worker():
 
     entrypoint = (Path(__file__).resolve().parents[2] / "scripts" / "entrypoint.sh").read_text()
     assert ",".join(settings.CELERY_TASK_QUEUE_NAMES) in entrypoint
+
+
+def test_unrouted_tasks_stay_on_the_default_queue(settings):
+    from celery.app.routes import Router, prepare
+
+    app.loader.import_default_modules()
+    router = Router(prepare(settings.CELERY_TASK_ROUTES), app.amqp.queues, create_missing=True, app=app)
+    assert router.route({}, "core.worker_ping")["queue"].name == app.conf.task_default_queue
