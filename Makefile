@@ -6,6 +6,8 @@ PORT ?= 8000
 # The test suite always runs against real PostgreSQL and Redis (this machine's services).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/tusoi
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/0
+# pytest-xdist processes (each test process has its own database and Celery queue).
+TEST_WORKERS ?= 2
 # Production smoke and backup/restore round trip: databases they may drop and create.
 SMOKE_DATABASE_URL ?= $(TEST_DATABASE_URL)_smoke
 SMOKE_REDIS_URL ?= $(TEST_REDIS_URL)
@@ -51,7 +53,7 @@ test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	@# The whole suite (no PYTEST_ARGS) also runs the production smoke and the backup round trip.
 	@if [ -z "$(PYTEST_ARGS)" ] || [ -n "$(WITH_SMOKE)" ]; then $(MAKE) --no-print-directory smoke backup-check; fi
-	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) $(VENV)/bin/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # What the Docker image does (scripts/entrypoint.sh), without Docker: gunicorn, worker, beat, relay + Chromium.
 smoke: install
