@@ -79,6 +79,9 @@ def enqueue_task(task, *, args: Iterable = (), kwargs: dict | None = None) -> Ou
 def _publish_tasks(events: list[OutboxEvent]) -> None:
     from config.celery import app
 
+    if any(event.payload["name"] not in app.tasks for event in events):
+        # A relay process imports no tasks module of its own: load them (autodiscovery is lazy).
+        app.loader.import_default_modules()
     for event in events:
         task = app.tasks[event.payload["name"]]
         task.apply_async(args=event.payload.get("args") or (), kwargs=event.payload.get("kwargs") or {}, **publish_options())

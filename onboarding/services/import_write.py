@@ -103,7 +103,8 @@ def _announce_changes(org_rows, joined, updated: set[int]) -> None:
     joined = list(joined)
     if not (new_orgs or joined or updated):
         return
-    for year in rollup_years():
+    # The running year has roll-up rows (the dashboards) even before its first cycle exists.
+    for year in sorted({*rollup_years(), dt.date.today().year}):
         year_end = dt.date(year, 12, 31)
         ids = set(updated)
         ids |= {oid for oid, since in new_orgs if since is None or since <= year_end}

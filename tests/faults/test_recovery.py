@@ -148,7 +148,7 @@ def test_broker_unreachable_save_answers_at_once_and_rollups_catch_up(cast, stac
 
     tree = cast.tree
     year = 2026
-    reviews.cycle_create(
+    cycle = reviews.cycle_create(
         organization=tree.province,
         year=year,
         regime=GradingRegime.objects.get(code="QD366-2025"),
@@ -161,6 +161,9 @@ def test_broker_unreachable_save_answers_at_once_and_rollups_catch_up(cast, stac
     client.force_login(cast.secretary.user)
     grid = reverse("reviews:grid", args=[tree.cell.pk])
     client.post(grid, {"action": "collective", "collective_note": "Chi bộ hoàn thành tốt"})
+    from tests.minutes import record_minutes
+
+    record_minutes(tree.cell, cycle, {m.pk: "GOOD" for m in members})  # the meeting comes first (issue 12)
 
     # The broker (through the proxy port) is down, for this process and for the relay and worker.
     closed = f"redis://127.0.0.1:{proxy.port}/{stack.redis_url.rsplit('/', 1)[-1]}"
