@@ -26,6 +26,8 @@ SECRET_KEY=$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(50))')
 export SECRET_KEY
 export ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=http://127.0.0.1:$SMOKE_PORT
 export CSRF_TRUSTED_ORIGINS=http://127.0.0.1:$SMOKE_PORT SESSION_COOKIE_SECURE=False SECURE_SSL_REDIRECT=False
+# The worker round trip of /healthz needs the monitoring token (as a deployment's probe would send).
+export HEALTHZ_WORKER_TOKEN=smoke-$$-$RANDOM HEALTHZ_WORKER_PER_MINUTE=120
 export CELERY_QUEUE=smoke-$$ BIND=127.0.0.1:$SMOKE_PORT WEB_WORKERS=2 WORKER_CONCURRENCY=1 LOG_LEVEL=WARNING
 export STATIC_ROOT="$LOGS/staticfiles"
 
@@ -63,13 +65,24 @@ scripts/entrypoint.sh beat >"$LOGS/beat.log" 2>&1 & pids+=($!)
 scripts/entrypoint.sh relay >"$LOGS/relay.log" 2>&1 & pids+=($!)
 
 for _ in $(seq 1 60); do
-  if "$PYTHON" -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:$SMOKE_PORT/healthz?worker=1', timeout=8).status != 200)" 2>/dev/null; then
+  if "$PYTHON" -c "import urllib.request,sys; sys.exit(urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:$SMOKE_PORT/healthz?worker=1', headers={'X-Healthz-Token': '$HEALTHZ_WORKER_TOKEN'}), timeout=8).status != 200)" 2>/dev/null; then
     break
   fi
   sleep 1
 done
-"$PYTHON" -c "import urllib.request,json; print('healthz:', json.load(urllib.request.urlopen('http://127.0.0.1:$SMOKE_PORT/healthz?worker=1', timeout=8)))"
+"$PYTHON" -c "import urllib.request,json; print('healthz:', json.load(urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:$SMOKE_PORT/healthz?worker=1', headers={'X-Healthz-Token': '$HEALTHZ_WORKER_TOKEN'}), timeout=8)))"
 
 YEAR=$("$PYTHON" manage.py shell -c "from rollups.selectors import default_year; print(default_year())" 2>/dev/null | tail -n 1)
+# The demo cell's review meeting is held (minutes with a vote of GOOD for every member): since
+# issue 12 the cell cannot submit its proposal without them; the journey then proposes GOOD.
+"$PYTHON" manage.py shell -c "
+from organizations.models import Position
+from reviews.selectors.cycles import cycle_for_year
+from tests.minutes import record_minutes
+from meetings.services.minutes import summoned
+cell = Position.objects.get(user__username='bithu', kind='CELL_SECRETARY', valid_to__isnull=True).organization
+cycle = cycle_for_year(cell, $YEAR)
+record_minutes(cell, cycle, {m.pk: 'GOOD' for m in summoned(cell)})
+"
 "$PYTHON" scripts/smoke_journey.py --base "http://127.0.0.1:$SMOKE_PORT" --year "$YEAR"
 echo "prod smoke: passed"
