@@ -241,6 +241,9 @@ class MemberReview(models.Model):
     )
     entered_at = models.DateTimeField(_("nhập hộ lúc"), null=True, blank=True)
     paper_signed = models.BooleanField(_("có bản giấy đảng viên đã ký"), default=False)
+    paper_scan = models.FileField(_("bản quét bản giấy"), upload_to="ban-giay/kiem-diem/%Y/", blank=True)
+    correction_request = models.TextField(_("đề nghị sửa của đảng viên"), blank=True)
+    correction_requested_at = models.DateTimeField(_("đề nghị sửa lúc"), null=True, blank=True)
     updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     history = HistoricalRecords()

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from organizations.selectors import may_enter_on_behalf, member_get_for_user
 from reviews.selectors.permissions import member_may_edit
@@ -26,6 +27,20 @@ from .models import Indicator, IndicatorAnswer, MemberReview
 class PaperForm(forms.Form):
     paper_signed = forms.BooleanField(
         label=gettext_lazy("Đã có bản kiểm điểm trên giấy do đảng viên ký (chi bộ lưu giữ)"), required=False
+    )
+    scan = forms.FileField(
+        label=gettext_lazy("Bản quét bản giấy (PDF, JPEG hoặc PNG, không bắt buộc)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
+    )
+
+
+class CorrectionForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Nội dung cần sửa"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Vui lòng ghi cần sửa nội dung gì.")},
     )
 
 
@@ -49,7 +64,7 @@ def review_on_behalf(request: HttpRequest, member_id: int) -> HttpResponse:
     form = SelfAssessmentForm(
         request.POST or None, initial=initial, indicators=indicators, answers=answers, scores=policy.scores
     )
-    paper_form = PaperForm(request.POST or None)
+    paper_form = PaperForm(request.POST or None, request.FILES or None)
     editable = member_may_edit(review) if review.pk else True
     if request.method == "POST" and editable and form.is_valid() and paper_form.is_valid():
         try:
@@ -62,6 +77,7 @@ def review_on_behalf(request: HttpRequest, member_id: int) -> HttpResponse:
                 user=request.user,
                 entered_by=request.user,
                 paper_signed=paper_form.cleaned_data["paper_signed"],
+                scan=paper_form.cleaned_data.get("scan"),
             )
         except ValidationError as exc:
             for name, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
@@ -82,3 +98,31 @@ def review_on_behalf(request: HttpRequest, member_id: int) -> HttpResponse:
         "open_items": sel.open_remediation(member, cycle.year),
     }
     return render(request, "reviews/my.html", context, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+def review_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scan of the signed paper, for those who may read the review."""
+    from django.http import FileResponse, Http404
+
+    from core.uploads import scan_kind
+
+    review = sel.review_get_for_user(user=request.user, pk=pk)  # 404 outside scope
+    if not review.paper_scan:
+        raise Http404
+    _ext, content_type = scan_kind(review.paper_scan.open("rb"))
+    return FileResponse(review.paper_scan.open("rb"), content_type=content_type)
+
+
+@login_required
+@require_POST
+def review_correction(request: HttpRequest, pk: int) -> HttpResponse:
+    """The member asks the cell to correct the self-assessment entered on their behalf."""
+    review = sel.review_get_for_user(user=request.user, pk=pk)  # 404 outside scope
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        services.review_correction_request(review=review, text=form.cleaned_data["text"], by=request.user)
+        messages.success(request, _("Đã gửi đề nghị sửa cho chi bộ."))
+    else:
+        messages.error(request, " ".join(form.errors.get("text", [])))
+    return redirect("reviews:my")

@@ -35,4 +35,4 @@ from .facts import (  # noqa: F401
 )
 from .grid import GridInput, collective_record, grid_changes, grid_save, grid_validate, transfer_comment_save  # noqa: F401
 from .redecision import facts_changed, org_chain_revalidate, org_review_revalidate  # noqa: F401
-from .self_assessment import SelfAssessment, review_self_save  # noqa: F401
+from .self_assessment import SelfAssessment, review_correction_request, review_self_save  # noqa: F401

@@ -47,6 +47,35 @@ def _check_on_behalf(member: Member, by, paper_signed: bool) -> None:
         raise ValidationError({"paper_signed": _("Chỉ nhập hộ khi đã có bản giấy đảng viên ký: vui lòng đánh dấu ô này.")})
 
 
+def _scan_ext(scan) -> str:
+    """A scan of the signed paper must be a PDF, JPEG or PNG by its content (core.uploads)."""
+    if scan is None:
+        return ""
+    from core.uploads import scan_kind
+
+    try:
+        ext, _type = scan_kind(scan)
+    except ValidationError as exc:
+        raise ValidationError({"scan": exc.messages}) from exc
+    return ext
+
+
+@transaction.atomic
+def review_correction_request(*, review: MemberReview, text: str, by) -> MemberReview:
+    """Đề nghị sửa — the member asks the cell to correct a self-assessment entered on their behalf."""
+    review = MemberReview.objects.select_for_update().select_related("member").get(pk=review.pk)
+    if review.member.user_id != getattr(by, "pk", None) or review.entered_by_id is None:
+        raise PermissionDenied(_("Chỉ đảng viên được nhập hộ mới gửi đề nghị sửa bản kiểm điểm của mình."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("Vui lòng ghi cần sửa nội dung gì.")})
+    review.correction_request = text
+    review.correction_requested_at = timezone.now()
+    review._history_user = by
+    review.save(update_fields=["correction_request", "correction_requested_at", "updated_at"])
+    return review
+
+
 @transaction.atomic
 def review_self_save(
     *,
@@ -58,6 +87,7 @@ def review_self_save(
     user,
     entered_by=None,
     paper_signed: bool = False,
+    scan=None,
 ) -> MemberReview:
     """Save (and optionally submit) the member's written review; answers are {indicator_id: (answer, note)}.
 
@@ -68,6 +98,7 @@ def review_self_save(
     """
     if entered_by is not None:
         _check_on_behalf(member, entered_by, paper_signed)
+        scan_ext = _scan_ext(scan)
     else:
         _require_author(user, member)
     if member.cell_id is None:
@@ -90,6 +121,8 @@ def review_self_save(
         review.self_submitted_at = timezone.now()
     if entered_by is not None:
         review.entered_by, review.entered_at, review.paper_signed = entered_by, timezone.now(), True
+        if scan is not None:
+            review.paper_scan.save(f"{cycle.year}-{member.pk}.{scan_ext}", scan, save=False)
     review.full_clean()
     review.save()
     _save_answers(review, answers, existing, user)
