@@ -99,7 +99,20 @@ def test_dashboard_and_verify_read_from_the_replica(client, cast, replica):
     assert any("rollups_orgrollup" in q["sql"] for q in on_replica.captured_queries)
 
 
+def _org_replicated(replica, org_id: int, timeout: float = 180.0) -> None:
+    """Streaming replication is asynchronous: wait until the standby has replayed the fixtures."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with replica.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM organizations_organization WHERE id = %s", [org_id])
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.2)
+    pytest.fail("the replica did not receive the primary's rows within 180 s")
+
+
 def test_own_writes_are_read_back_from_the_primary(client, cast, replica):
+    _org_replicated(replica, cast.tree.cell.pk)
     with replica_reads(fresh=True):  # a new unit of work (the fixtures wrote before it)
         assert read_alias() == REPLICA
         assert Organization.objects.all().db == REPLICA
