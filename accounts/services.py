@@ -297,14 +297,10 @@ def _activate(invitation_id: int, password: str):
 
 def _accounts_changed(cell_ids: set[int]) -> None:
     """The roll-ups count invited / activated accounts (the completeness table) in every year's rows."""
-    from commitments.models import CommitmentCycle
     from core import events
-    from reviews.models import ReviewCycle
+    from rollups.services import rollup_years
 
-    years = set(ReviewCycle.objects.values_list("year", flat=True)) | set(
-        CommitmentCycle.objects.values_list("year", flat=True)
-    )
-    for year in sorted(years):
+    for year in rollup_years():
         events.cells_changed(cell_ids=cell_ids, year=year)
 
 

@@ -400,16 +400,14 @@ def commitment_on_behalf(request: HttpRequest, member_id: int) -> HttpResponse:
 @login_required
 def commitment_scan(request: HttpRequest, pk: int) -> HttpResponse:
     """The scan of the signed paper, for those who may read the whole commitment."""
-    from django.http import FileResponse, Http404
+    from django.http import Http404
 
     access = selectors.commitment_get_for_user(user=request.user, pk=pk)
     if not access.full or not access.commitment.paper_scan:
         raise Http404
-    from core.uploads import scan_kind
+    from core.uploads import scan_response
 
-    scan = access.commitment.paper_scan
-    _ext, content_type = scan_kind(scan.open("rb"))
-    return FileResponse(scan.open("rb"), content_type=content_type)
+    return scan_response(access.commitment.paper_scan)
 
 
 @login_required

@@ -30,3 +30,11 @@ def scan_kind(upload) -> tuple[str, str]:
         if head.startswith(magic):
             return kind
     raise ValidationError(_("Chỉ nhận bản quét dạng PDF, JPEG hoặc PNG."), code="bad_type")
+
+
+def scan_response(field_file):
+    """The stored scan as a download with the content type its first bytes show (never the name's)."""
+    from django.http import FileResponse
+
+    _ext, content_type = scan_kind(field_file.open("rb"))
+    return FileResponse(field_file.open("rb"), content_type=content_type)

@@ -103,15 +103,14 @@ def review_on_behalf(request: HttpRequest, member_id: int) -> HttpResponse:
 @login_required
 def review_scan(request: HttpRequest, pk: int) -> HttpResponse:
     """The scan of the signed paper, for those who may read the review."""
-    from django.http import FileResponse, Http404
+    from django.http import Http404
 
-    from core.uploads import scan_kind
+    from core.uploads import scan_response
 
     review = sel.review_get_for_user(user=request.user, pk=pk)  # 404 outside scope
     if not review.paper_scan:
         raise Http404
-    _ext, content_type = scan_kind(review.paper_scan.open("rb"))
-    return FileResponse(review.paper_scan.open("rb"), content_type=content_type)
+    return scan_response(review.paper_scan)
 
 
 @login_required

@@ -124,3 +124,27 @@ def test_member_asks_for_a_correction_of_what_was_entered_for_them(client, cast,
     assert "Ưu điểm ghi thiếu việc tổ dân phố" in detail and "Đảng viên đề nghị sửa" in detail
     client.force_login(cast.other_secretary.user)
     assert client.post(reverse("reviews:correction", args=[review.pk]), {"text": "x"}).status_code == 404
+
+
+def test_the_scan_downloads_for_the_cell_and_not_outside_it(client, cast, cycle, paper_member, media):
+    by = cast.secretary.user
+    review = services.review_self_save(
+        member=paper_member,
+        cycle=cycle,
+        data=services.SelfAssessment(strengths="x"),
+        answers={},
+        submit=False,
+        user=by,
+        entered_by=by,
+        paper_signed=True,
+        scan=_scan("ban-giay.pdf", b"%PDF-1.7 signed paper"),
+    )
+    url = reverse("reviews:scan", args=[review.pk])
+    client.force_login(by)
+    page = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
+    assert url in page and "Xem bản quét" in page
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    client.force_login(cast.other_secretary.user)
+    assert client.get(url).status_code == 404
