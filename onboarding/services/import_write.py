@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core import events
@@ -104,7 +105,7 @@ def _announce_changes(org_rows, joined, updated: set[int]) -> None:
     if not (new_orgs or joined or updated):
         return
     # The running year has roll-up rows (the dashboards) even before its first cycle exists.
-    for year in sorted({*rollup_years(), dt.date.today().year}):
+    for year in sorted({*rollup_years(), timezone.localdate().year}):
         year_end = dt.date(year, 12, 31)
         ids = set(updated)
         ids |= {oid for oid, since in new_orgs if since is None or since <= year_end}
