@@ -245,7 +245,9 @@ class DecisionActionForm(forms.Form):
     """The common part of every decisions-page POST: what to do, to which organisation, at which version."""
 
     action = forms.ChoiceField(
-        choices=[(a, a) for a in ("decide", "return", "reopen", "org_grade", "org_reopen", "leader_decide")]
+        choices=[
+            (a, a) for a in ("decide", "approve_all", "return", "reopen", "org_grade", "org_reopen", "leader_decide")
+        ]
     )
     org = _id_field()
     review = _id_field(required=False)

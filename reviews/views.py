@@ -28,6 +28,7 @@ from organizations.selectors import (
 
 from . import history, rules, services
 from . import selectors as sel
+from .decision_page import decision_sections, error_summary
 from .forms import (
     SHORT_GRADES,
     CellDecisionForm,
@@ -43,7 +44,7 @@ from .forms import (
     TransferCommentForm,
     YearForm,
 )
-from .models import Indicator
+from .models import Grade, Indicator
 
 
 def _errors_of(exc: ValidationError) -> list[str]:
@@ -465,23 +466,14 @@ def decisions(request: HttpRequest, org_id: int) -> HttpResponse:
         if result is not None:
             return result
     page = sel.decisions_load(decider=decider, cycle=cycle)
-    row_errors: dict[int, list[str]] = errors.pop("rows", {})  # type: ignore[arg-type]
-    posted_cell = request.POST.get("org", "") if request.method == "POST" else ""
-    for members in page["reviews"].values():
-        for r in members:
-            # what the decider typed stays on screen after a refusal; messages next to the row
-            typed = posted_cell == str(r.cell_id)
-            r.typed_grade = request.POST.get(f"grade_{r.pk}", r.proposed_grade) if typed else r.proposed_grade
-            r.typed_reason = request.POST.get(f"reason_{r.pk}", "") if typed else ""
-            r.row_errors = row_errors.get(r.member_id, []) if typed else []
+    post = request.POST if request.method == "POST" else {}
+    sections = decision_sections(page["cells"], page["reviews"], errors, post)
     context = {
         "org": decider,
         "cycle": cycle,
         "allowed": allowed,
-        "cells": [
-            {"cell": c, "review": o, "members": page["reviews"].get(c.pk, []), "errors": errors.get(c.pk, [])}
-            for c, o in page["cells"]
-        ],
+        "cells": sections,
+        "error_links": error_summary(sections, errors.get(0, [])),
         "orgs": page["orgs"],
         "redecide": page["redecide"],
         "redecide_count": len(page["redecide"]["members"]) + len(page["redecide"]["orgs"]),
@@ -490,8 +482,8 @@ def decisions(request: HttpRequest, org_id: int) -> HttpResponse:
         "grassroots_cell": decider.kind == "GRASSROOTS_CELL",
         "org_errors": errors.get(0, []),
         "ancestors": organization_ancestors(org=decider),
-        "post": request.POST if request.method == "POST" else {},
-        "grade_choices": OrgGradeForm.base_fields["grade"].choices,
+        "post": post,
+        "grade_choices": Grade.choices,
         "short": SHORT_GRADES,
         **_round_context(decider, cycle, page),
     }
@@ -537,6 +529,21 @@ def _decisions_post(request, decider, cycle, errors):
                 user=request.user,
             )
             messages.success(request, _("Đã quyết định xếp loại đảng viên của %(c)s.") % {"c": target.name})
+        elif action == "approve_all":
+            others = CellDecisionForm(request.POST, reviews=sel.reviews_of_cell(target, cycle.year))
+            others.is_valid()  # only the approvals of "not graded: other" are read; typed grades are not
+            services.cell_approve_all(
+                cell=target,
+                cycle=cycle,
+                approve_other=others.approved_other(),
+                override_reason=d["override_reason"],
+                decision_record=d["decision_record"],
+                version=d["version"],
+                user=request.user,
+            )
+            messages.success(
+                request, _("Đã duyệt xếp loại đảng viên của %(c)s theo đề xuất của chi bộ.") % {"c": target.name}
+            )
         elif action in ("return", "reopen"):
             services.cell_return(cell=target, cycle=cycle, reason=d["reason"], version=d["version"], user=request.user)
             messages.success(request, _("Đã trả lại %(c)s.") % {"c": target.name})
@@ -575,8 +582,9 @@ def _decisions_post(request, decider, cycle, errors):
         errors[key] = [exc.message]
         return None
     except services.RulesRefused as exc:
-        errors[key] = [v.message for v in exc.violations if v.row is None or action != "decide"]
-        if action == "decide":
+        by_row = action in ("decide", "approve_all")
+        errors[key] = [v.message for v in exc.violations if v.row is None or not by_row]
+        if by_row:
             rows: dict[int, list[str]] = {}
             for v in exc.violations:
                 if v.row is not None:

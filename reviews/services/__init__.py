@@ -18,6 +18,7 @@ from .base import (  # noqa: F401
     review_ensure,
 )
 from .decisions import (  # noqa: F401
+    cell_approve_all,
     cell_decide,
     cell_return,
     leader_decide,

@@ -181,6 +181,34 @@ def cell_decide(
     return reviews
 
 
+def cell_approve_all(
+    *,
+    cell: Organization,
+    cycle: ReviewCycle,
+    approve_other: Iterable[int] = (),
+    override_reason: str = "",
+    decision_record: str = "",
+    version: int | None = None,
+    user=None,
+) -> list[MemberReview]:
+    """Duyệt tất cả theo đề xuất — one cell's members decided exactly as the cell proposed.
+
+    Deliberately the same path as cell_decide with no changed grade, so the competence, lock, version,
+    quota (and its recorded override) and audit rules are the ones of any decision. A "not graded:
+    other" proposal still needs its explicit approval (`approve_other`), as in every decision.
+    """
+    return cell_decide(
+        cell=cell,
+        cycle=cycle,
+        grades=None,
+        approve_other=approve_other,
+        override_reason=override_reason,
+        decision_record=decision_record,
+        version=version,
+        user=user,
+    )
+
+
 def _effective(row) -> str:
     r = row.review
     return r.decided_grade if r.status == ReviewStatus.DECIDED else r.proposed_grade
@@ -197,6 +225,10 @@ def _input_of(review: MemberReview) -> dict:
     }
 
 
+def _decision_required() -> str:
+    return _("Chọn mức xếp loại được quyết định.")
+
+
 def _decided_grades(rows, grades: dict[int, tuple[str, str]]) -> tuple[dict[int, str], list[Violation]]:
     decided, out = {}, []
     for row in rows:
@@ -204,7 +236,9 @@ def _decided_grades(rows, grades: dict[int, tuple[str, str]]) -> tuple[dict[int,
         grade, reason = grades.get(review.pk, (review.proposed_grade, ""))
         if review.not_graded_reason:
             grade = ""
-        if grade != review.proposed_grade and not reason.strip():
+        elif not grade:  # "— chọn —" left as it was: a graded member needs a decided grade
+            out.append(Violation("DECISION_REQUIRED", _decision_required(), row.member.pk))
+        elif grade != review.proposed_grade and not reason.strip():
             out.append(
                 Violation(
                     "CHANGE_NEEDS_REASON", _("Thay đổi mức xếp loại chi bộ đề xuất phải ghi rõ lý do."), row.member.pk
@@ -353,6 +387,8 @@ def leader_decide(*, review: MemberReview, grade: str, reason: str = "", user=No
     if review.status != ReviewStatus.PROPOSED:
         raise ValidationError(_("Chi bộ chưa đề xuất hoặc đã quyết định xếp loại đồng chí này."))
     grade = "" if review.not_graded_reason else grade
+    if not review.not_graded_reason and not grade:
+        raise ValidationError({"grade": _decision_required()})
     if grade != review.proposed_grade and not reason.strip():
         raise ValidationError({"reason": _("Thay đổi mức xếp loại chi bộ đề xuất phải ghi rõ lý do.")})
     found = sel.review_violations(review, grade=grade)
@@ -393,6 +429,8 @@ def org_grade_decide(
     grades it decided, plus this one); the body may exceed it only with a reason (recorded, audited).
     """
     require_org_decider(user, org)
+    if not grade:
+        raise ValidationError({"grade": _("Chọn mức xếp loại tổ chức.")})
     org_review = org_review_lock(org, cycle)
     if org.is_cell and org_review.members_decided_at is None:
         raise ValidationError(_("Phải quyết định xếp loại đảng viên của chi bộ trước khi xếp loại chi bộ."))
