@@ -96,6 +96,6 @@ def test_an_empty_decided_grade_is_refused_with_a_message(cast, cycle):
         (v.code, v.message, v.row) for v in exc.value.violations
     ]
     with pytest.raises(ValidationError) as exc:
-        services.org_grade_decide(org=cast.tree.committee, cycle=cycle, grade="", user=cast.province.user)
+        services.org_grade_decide(org=cell, cycle=cycle, grade="", user=cast.committee.user)
     assert exc.value.messages == ["Chọn mức xếp loại tổ chức."]
     assert not MemberReview.objects.filter(status=ReviewStatus.DECIDED).exists()
