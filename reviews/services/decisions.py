@@ -134,10 +134,11 @@ def cell_decide(
         for row in data.own_rows
         if row.review
     }
+    required = {v.row for v in violations if v.code == "DECISION_REQUIRED"}  # said once, in the decision's words
     found = [
         v
         for v in grid_validate(data, inputs, org_grade="", org_score=None, complete=True, deciding=True)
-        if v.code != "COLLECTIVE_FIRST"
+        if v.code != "COLLECTIVE_FIRST" and not (v.code == "MISSING" and v.row in required)
     ]
     if Grade.EXCELLENT not in decided.values():
         found = [v for v in found if v.code not in QUOTA_CODES]

@@ -92,8 +92,8 @@ def test_an_empty_decided_grade_is_refused_with_a_message(cast, cycle):
     mine = MemberReview.objects.get(member=cast.member.member)
     with pytest.raises(services.RulesRefused) as exc:
         services.cell_decide(cell=cell, cycle=cycle, grades={mine.pk: ("", "Chưa rõ")}, user=cast.committee.user)
-    assert ("DECISION_REQUIRED", "Chọn mức xếp loại được quyết định.", cast.member.member.pk) in [
-        (v.code, v.message, v.row) for v in exc.value.violations
+    assert [(v.code, v.message, v.row) for v in exc.value.violations] == [
+        ("DECISION_REQUIRED", "Chọn mức xếp loại được quyết định.", cast.member.member.pk)
     ]
     with pytest.raises(ValidationError) as exc:
         services.org_grade_decide(org=cell, cycle=cycle, grade="", user=cast.committee.user)

@@ -62,6 +62,10 @@ def test_nothing_is_preselected_without_a_proposal(client, cast, cycle):
     propose(cell, cycle, cast.secretary.user)
     client.force_login(cast.committee.user)
     url = reverse("reviews:decisions", args=[cast.tree.committee.pk])
+    mine = MemberReview.objects.get(member=cast.member.member)
+    resp = client.post(url, {"action": "decide", "org": cell.pk, f"grade_{mine.pk}": "", f"reason_{mine.pk}": "x"})
+    row = _row(resp.content.decode(), mine.pk)  # a member's grade set back to "— chọn —" is refused, and stays so
+    assert "Chọn mức xếp loại được quyết định." in row and '<option value="" selected>— chọn —</option>' in row
     assert client.post(url, {"action": "decide", "org": cell.pk}).status_code == 302
     html = client.get(url).content.decode()
     org_row = html[html.index(f'data-org="{cell.pk}"') :]
