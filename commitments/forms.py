@@ -8,12 +8,18 @@ from crispy_forms.layout import HTML, Fieldset, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.form_required import SubmitRequiredMixin
 from reviews.models import Indicator
 
 from .models import AREA_FIELDS, RESULT_MAX_LENGTH, Commitment, CommitmentAction, ProgressStatus
 from .services import MSG_AREA_REQUIRED, ActionInput
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3})
+# Dates are typed and shown day/month/year whatever the browser's language (ISO still accepted).
+DATE_FORMAT = "%d/%m/%Y"
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
+DATE_ATTRS = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "maxlength": "10"}
+MSG_BAD_DATE = _("Ngày không hợp lệ: nhập theo dạng ngày/tháng/năm, ví dụ 31/12/2026.")
 
 
 class IndicatorChoiceField(forms.ModelMultipleChoiceField):
@@ -21,12 +27,15 @@ class IndicatorChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.number}. {obj.label}"
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(SubmitRequiredMixin, forms.ModelForm):
+    """Every section is marked required from the start (a draft may still leave it empty)."""
+
     watched_indicators = IndicatorChoiceField(
         queryset=Indicator.objects.order_by("number"),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+        # Rendered by commitments/_watched.html: one message for the group, labels not turned red.
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
         label=_("Những biểu hiện tôi tự đặt ra để chú ý phòng ngừa nhất"),
+        error_messages={"required": _("Chọn ít nhất một biểu hiện để tự chú ý phòng ngừa.")},
     )
 
     class Meta:
@@ -39,19 +48,15 @@ class CommitmentForm(forms.ModelForm):
         self.submitting = submitting
         if not leader:
             del self.fields["exemplary_registration"]
-        if submitting:
-            for name in (*AREA_FIELDS, "plan", "exemplary_registration"):
-                if name in self.fields:
-                    self.fields[name].required = True
-                    self.fields[name].error_messages["required"] = MSG_AREA_REQUIRED
-            self.fields["pledge_27"].required = True
-            self.fields["pledge_27"].error_messages["required"] = _(
-                "Cần đánh dấu cam kết không để xảy ra 27 biểu hiện suy thoái."
-            )
-            self.fields["watched_indicators"].required = True
-            self.fields["watched_indicators"].error_messages["required"] = _(
-                "Chọn ít nhất một biểu hiện để tự chú ý phòng ngừa."
-            )
+        for name in (*AREA_FIELDS, "plan", "exemplary_registration"):
+            if name in self.fields:
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = MSG_AREA_REQUIRED
+        self.fields["pledge_27"].required = True
+        self.fields["pledge_27"].error_messages["required"] = _(
+            "Cần đánh dấu cam kết không để xảy ra 27 biểu hiện suy thoái."
+        )
+        self.submit_required = tuple(name for name, field in self.fields.items() if field.required)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -60,9 +65,7 @@ class CommitmentForm(forms.ModelForm):
             Fieldset(
                 _("2. Cam kết không để xảy ra 27 biểu hiện suy thoái"),
                 "pledge_27",
-                HTML('<div class="indicator-list">'),
-                "watched_indicators",
-                HTML("</div>"),
+                HTML('{% include "commitments/_watched.html" with field=form.watched_indicators %}'),
             ),
             # Section 3 is the actions formset, rendered in place from the page context.
             HTML('{% include "commitments/_actions_formset.html" %}'),
@@ -81,13 +84,14 @@ class ActionForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
-            "due_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            # A text box, not type=date: the browser shows a date input in its own locale's order.
+            "due_on": forms.DateInput(format=DATE_FORMAT, attrs=DATE_ATTRS),
         }
         error_messages = {
             "expected_result": {
                 "max_length": _("Kết quả đo được tối đa %(limit_value)d ký tự (đang có %(show_value)d).")
             },
-            "due_on": {"invalid": _("Ngày không hợp lệ.")},
+            "due_on": {"invalid": MSG_BAD_DATE},
         }
 
     def __init__(self, *args, year: int | None = None, **kwargs):
@@ -97,6 +101,7 @@ class ActionForm(forms.ModelForm):
         self.fields["expected_result"].widget.attrs.pop("maxlength", None)
         self.fields["description"].widget.attrs.pop("maxlength", None)
         self.fields["expected_result"].help_text = _("Tối đa %(n)d ký tự.") % {"n": RESULT_MAX_LENGTH}
+        self.fields["due_on"].input_formats = DATE_INPUT_FORMATS
 
     def clean_due_on(self):
         due_on = self.cleaned_data.get("due_on")
@@ -132,6 +137,8 @@ class BaseActionFormSet(forms.BaseInlineFormSet):
             if not form.has_changed() and not form.instance.pk:
                 continue
             data = form.cleaned_data
+            if data.get("DELETE") and not form.instance.pk:
+                continue  # a row typed and then ticked "Xóa" before it was ever saved
             items.append(
                 ActionInput(
                     id=form.instance.pk,
@@ -145,7 +152,7 @@ class BaseActionFormSet(forms.BaseInlineFormSet):
 
 
 ActionFormSet = forms.inlineformset_factory(
-    Commitment, CommitmentAction, form=ActionForm, formset=BaseActionFormSet, extra=3, can_delete=True
+    Commitment, CommitmentAction, form=ActionForm, formset=BaseActionFormSet, extra=1, can_delete=True
 )
 
 

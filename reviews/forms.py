@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.form_required import SubmitRequiredMixin
+
 from .models import Answer, DisciplineKind, DisciplineRecord, Grade, NotGradedReason
 from .services import GridInput, SelfAssessment
 
@@ -40,44 +42,91 @@ def _score_field(label):
     )
 
 
-class SelfAssessmentForm(forms.Form):
-    strengths = forms.CharField(label=_("Ưu điểm"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    shortcomings = forms.CharField(
-        label=_("Hạn chế, khuyết điểm và nguyên nhân"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    remediation_report = forms.CharField(
-        label=_("Kết quả khắc phục hạn chế, khuyết điểm đã được chỉ ra năm trước"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    commitment_results = forms.CharField(
-        label=_("Kết quả thực hiện bản cam kết tu dưỡng, rèn luyện, phấn đấu"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    self_score = _score_field(_("Tự chấm điểm (thang 100)"))
-    self_grade = forms.ChoiceField(label=_("Tự nhận mức xếp loại"), choices=GRADE_CHOICES, required=False)
+# The three answers in plain words: "Có biểu hiện" alone read as "yes" to many members.
+ANSWER_CHOICES = [
+    (Answer.NO, _("Không có biểu hiện")),
+    (Answer.SOME, _("Có biểu hiện (tôi thấy mình có lúc, có mức độ mắc biểu hiện này)")),
+    (Answer.YES, _("Có (tôi mắc biểu hiện này rõ ràng)")),
+]
+MSG_ANSWER_REQUIRED = _("Chọn một câu trả lời cho biểu hiện này.")
+MSG_UNANSWERED = _("Còn %(n)d biểu hiện chưa trả lời (đánh dấu đỏ bên dưới): mỗi biểu hiện cần chọn một câu trả lời.")
 
-    def __init__(self, *args, indicators=(), answers=None, scores: bool = True, **kwargs):
+
+def _text(label, required_message=None):
+    field = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    if required_message:
+        field.required = True  # enforced only on "Nộp" (SubmitRequiredMixin)
+        field.error_messages["required"] = required_message
+    return field
+
+
+class SelfAssessmentForm(SubmitRequiredMixin, forms.Form):
+    """The written review. A draft saves whatever is filled in; "Nộp" needs every one of the 27 answers
+    (none is preselected: the member chooses each), the strengths, the shortcomings and the self-grade."""
+
+    strengths = _text(_("Ưu điểm"), _("Vui lòng viết ưu điểm trước khi nộp."))
+    shortcomings = _text(
+        _("Hạn chế, khuyết điểm và nguyên nhân"),
+        _("Vui lòng viết hạn chế, khuyết điểm và nguyên nhân trước khi nộp (nếu không có, ghi “Không có”)."),
+    )
+    remediation_report = _text(_("Kết quả khắc phục hạn chế, khuyết điểm đã được chỉ ra năm trước"))
+    commitment_results = _text(_("Kết quả thực hiện bản cam kết tu dưỡng, rèn luyện, phấn đấu"))
+    self_score = _score_field(_("Tự chấm điểm (thang 100)"))
+    self_grade = forms.ChoiceField(
+        label=_("Tự nhận mức xếp loại"),
+        choices=GRADE_CHOICES,
+        error_messages={"required": _("Chọn mức tự xếp loại trước khi nộp.")},
+    )
+
+    def __init__(self, *args, indicators=(), answers=None, scores: bool = True, submitting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.submitting = submitting
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        if not scores:
+        required = ["strengths", "shortcomings", "self_grade"]
+        if scores:
+            self.fields["self_score"].required = True
+            self.fields["self_score"].error_messages["required"] = _(
+                "Quy định này chấm điểm: phải nhập điểm tự chấm (0–100)."
+            )
+            required.append("self_score")
+        else:
             del self.fields["self_score"]
         self.indicators = list(indicators)
         answers = answers or {}
         for ind in self.indicators:
-            answer, note = answers.get(ind.pk, (Answer.NO, ""))
+            answer, note = answers.get(ind.pk, ("", ""))
             self.fields[f"ind_{ind.pk}"] = forms.ChoiceField(
-                label=ind.label, choices=Answer.choices, initial=answer, widget=forms.RadioSelect
+                label=ind.label,
+                choices=ANSWER_CHOICES,
+                initial=answer or None,
+                widget=forms.RadioSelect,
+                error_messages={"required": MSG_ANSWER_REQUIRED},
             )
+            required.append(f"ind_{ind.pk}")
             self.fields[f"note_{ind.pk}"] = forms.CharField(
                 label=_("Ghi chú"), required=False, max_length=500, initial=note
             )
+        self.submit_required = tuple(required)
+
+    def clean(self):
+        data = super().clean()
+        missing = [ind for ind in self.indicators if f"ind_{ind.pk}" in self.errors]
+        if missing:
+            self.add_error(None, MSG_UNANSWERED % {"n": len(missing)})
+        return data
 
     def indicator_rows(self):
         return [(ind, self[f"ind_{ind.pk}"], self[f"note_{ind.pk}"]) for ind in self.indicators]
+
+    def answer_summary(self):
+        """(indicator, answer in words, note) for the read-only page of a submitted review."""
+        labels = dict(ANSWER_CHOICES)
+        return [
+            (ind, labels.get(self[f"ind_{ind.pk}"].value(), "—"), self[f"note_{ind.pk}"].value())
+            for ind in self.indicators
+        ]
 
     def text_fields(self):
         return [self[n] for n in ("strengths", "shortcomings", "remediation_report", "commitment_results")]
@@ -94,9 +143,9 @@ class SelfAssessmentForm(forms.Form):
         )
 
     def answers(self) -> dict[int, tuple[str, str]]:
-        return {
-            ind.pk: (self.cleaned_data[f"ind_{ind.pk}"], self.cleaned_data[f"note_{ind.pk}"]) for ind in self.indicators
-        }
+        """The answered indicators only (a draft may leave some unanswered)."""
+        d = self.cleaned_data
+        return {ind.pk: (d[f"ind_{ind.pk}"], d[f"note_{ind.pk}"]) for ind in self.indicators if d[f"ind_{ind.pk}"]}
 
 
 class GridRowForm(forms.Form):

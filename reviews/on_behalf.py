@@ -62,7 +62,12 @@ def review_on_behalf(request: HttpRequest, member_id: int) -> HttpResponse:
     initial = {f: getattr(review, f) for f in ("strengths", "shortcomings", "remediation_report", "commitment_results")}
     initial |= {"self_score": review.self_score, "self_grade": review.self_grade}
     form = SelfAssessmentForm(
-        request.POST or None, initial=initial, indicators=indicators, answers=answers, scores=policy.scores
+        request.POST or None,
+        initial=initial,
+        indicators=indicators,
+        answers=answers,
+        scores=policy.scores,
+        submitting="submit" in request.POST,
     )
     paper_form = PaperForm(request.POST or None, request.FILES or None)
     editable = member_may_edit(review) if review.pk else True
@@ -94,6 +99,7 @@ def review_on_behalf(request: HttpRequest, member_id: int) -> HttpResponse:
         "paper_form": paper_form,
         "on_behalf": True,
         "editable": editable,
+        "read_only": not editable,
         "policy": policy,
         "open_items": sel.open_remediation(member, cycle.year),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from organizations.selectors import user_scope
 
 from . import selectors as sel
-from .models import MemberReview, OrgReview
+from .models import MemberReview, OrgReview, ReviewStatus
 
 
 def member_panel(request, member):
@@ -16,7 +16,19 @@ def member_panel(request, member):
     if not reviews and not can_discipline and not is_self:
         return None
     context = {"reviews": reviews, "member": member, "can_discipline": can_discipline, "is_self": is_self}
+    if is_self:
+        context["own_step"] = _own_step(member, reviews)
     return "reviews/panels/member.html", context
+
+
+def _own_step(member, reviews: list[MemberReview]) -> str:
+    """What the member's own button offers for this year's review: write, read what was sent, or the result."""
+    cycle = sel.current_cycle(member.cell) if member.cell_id else None
+    year = cycle.year if cycle else (reviews[0].year if reviews else None)
+    current = next((r for r in reviews if r.year == year), None)
+    if current is None or current.status == ReviewStatus.DRAFT:
+        return "write"
+    return "result" if current.status == ReviewStatus.DECIDED else "submitted"
 
 
 def cell_panel(request, cell):

@@ -44,7 +44,7 @@ from .forms import (
     TransferCommentForm,
     YearForm,
 )
-from .models import Grade, Indicator
+from .models import Grade, Indicator, ReviewStatus
 
 
 def _errors_of(exc: ValidationError) -> list[str]:
@@ -77,7 +77,12 @@ def my_review(request: HttpRequest) -> HttpResponse:
             "s": mine.commitment.get_status_display(),
         }
     form = SelfAssessmentForm(
-        request.POST or None, initial=initial, indicators=mine.indicators, answers=mine.answers, scores=policy.scores
+        request.POST or None,
+        initial=initial,
+        indicators=mine.indicators,
+        answers=mine.answers,
+        scores=policy.scores,
+        submitting="submit" in request.POST,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -101,12 +106,23 @@ def my_review(request: HttpRequest) -> HttpResponse:
         "review": review,
         "form": form,
         "editable": mine.editable,
+        "read_only": _shown_read_only(request, review, mine.editable),
         "policy": policy,
         "open_items": sel.open_remediation(mine.member, cycle.year),
         "commitment": mine.commitment,
         "commitment_url": _url_or_none("commitments:my"),
     }
     return render(request, "reviews/my.html", context)
+
+
+def _shown_read_only(request: HttpRequest, review, editable: bool) -> bool:
+    """A submitted review is shown as a document; "Sửa bản kiểm điểm" (?sua=1) reopens the form while
+    the cell has not proposed yet. A refused POST stays a form so the member sees the messages."""
+    if not editable:
+        return True
+    if request.method == "POST":
+        return False
+    return review.status != ReviewStatus.DRAFT and "sua" not in request.GET
 
 
 def _add_form_errors(form, exc: ValidationError) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -109,12 +109,14 @@ def review_self_save(
         review = MemberReview(member=member, year=cycle.year, cycle=cycle, cell_id=member.cell_id)
     elif not member_may_edit(review):
         raise ValidationError(_("Chi bộ đã đề xuất xếp loại: bản kiểm điểm không sửa được nữa."))
+    existing = {a.indicator_id: a for a in review.answers.all()} if review.pk else {}
     errors = _self_errors(cycle, data, submit)
+    if submit:
+        errors |= _submit_errors(data, answers, existing)
     if errors:
         raise ValidationError(errors)
     for name, value in data.__dict__.items():
         setattr(review, name, value)
-    existing = {a.indicator_id: a for a in review.answers.all()} if review.pk else {}
     review.flagged_mask = _mask(answers, existing)
     if submit:
         review.status = ReviewStatus.SELF_SUBMITTED
@@ -143,6 +145,26 @@ def _self_errors(cycle: ReviewCycle, data: SelfAssessment, submit: bool) -> dict
             errors["self_grade"] = _("Điểm tự chấm chỉ cho phép tự xếp loại tối đa “%(g)s”.") % {
                 "g": rules.grade_label(allowed)
             }
+    return errors
+
+
+def _submit_errors(
+    data: SelfAssessment, answers: dict[int, tuple[str, str]], existing: dict[int, IndicatorAnswer]
+) -> dict[str, str]:
+    """A submitted review answers all 27 indicators and states strengths and shortcomings."""
+    errors: dict[str, str] = {}
+    if not data.strengths.strip():
+        errors["strengths"] = _("Vui lòng viết ưu điểm trước khi nộp.")
+    if not data.shortcomings.strip():
+        errors["shortcomings"] = _(
+            "Vui lòng viết hạn chế, khuyết điểm và nguyên nhân trước khi nộp (nếu không có, ghi “Không có”)."
+        )
+    answered = {i for i, (answer, _note) in answers.items() if answer} | set(existing)
+    missing = Indicator.objects.exclude(pk__in=answered).count()
+    if missing:
+        errors[NON_FIELD_ERRORS] = _("Còn %(n)d biểu hiện chưa trả lời: mỗi biểu hiện cần chọn một câu trả lời.") % {
+            "n": missing
+        }
     return errors
 
 

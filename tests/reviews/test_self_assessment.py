@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def self_post(client, indicators, submit=True, **fields):
     data = {f"ind_{i.pk}": "NO" for i in indicators}
-    data |= {"strengths": "Gương mẫu", "shortcomings": "", "self_score": "80", "self_grade": "GOOD"}
+    data |= {"strengths": "Gương mẫu", "shortcomings": "Còn chậm", "self_score": "80", "self_grade": "GOOD"}
     data |= fields
     data["submit" if submit else "save"] = "1"
     return client.post(reverse("reviews:my"), data)

@@ -449,6 +449,8 @@ def test_every_path_that_changes_a_grade_leaves_history(client, cast, cycle):
 
     client.force_login(cast.member.user)
     data = {f"ind_{i.pk}": "NO" for i in Indicator.objects.all()} | {
+        "strengths": "Gương mẫu",
+        "shortcomings": "Còn chậm",
         "self_grade": "GOOD",
         "self_score": "80",
         "submit": "1",
