@@ -456,6 +456,7 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
             "row": row,
             "form": forms_by_member[row.member.pk],
             "errors": by_row.get(row.member.pk, []),
+            "field_errors": _field_errors(forms_by_member[row.member.pk]),
             "flagged": _flagged(row.review.flagged_mask, codes) if row.review else [],
             "self_grade": _grade_label(row.review.self_grade) if row.review else "",
             "disabled": not can_edit or locked or row.elsewhere,
@@ -484,6 +485,13 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
         "quota": _quota_summary(data, rows),
         "minutes": extras.minutes,
     }
+
+
+def _field_errors(form: GridRowForm) -> list[str]:
+    """"Điểm: …" lines of a bound row, built here rather than by looping bound fields per row in the template."""
+    if not form.is_bound:
+        return []
+    return [f"{form.fields[name].label}: {e}" for name, errors in form.errors.items() for e in errors]
 
 
 def _quota_summary(data, rows) -> dict:
