@@ -284,7 +284,7 @@ class RowCheckForm(forms.Form):
 
 class GridActionForm(forms.Form):
     action = forms.ChoiceField(
-        choices=[(a, a) for a in ("save", "check", "submit", "collective", "transfer_comment")],
+        choices=[(a, a) for a in ("save", "check", "submit", "collective", "transfer_comment", "discard_draft")],
         required=False,
     )
     version = AsciiIntegerField(required=False, min_value=0, max_value=2**31 - 1)

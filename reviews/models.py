@@ -610,3 +610,28 @@ class ManifestationConclusion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.year} ({self.document_number})"
+
+
+class GridDraft(models.Model):
+    """What was typed into a cell's grid but not yet saved (issue 13, item 5): the raw form values,
+    kept on every check, every refused save or submission and every row autosave, so a reload loses
+    nothing. One per (cell, year); dropped when the grid is saved or submitted."""
+
+    organization = models.ForeignKey(
+        "organizations.Organization", on_delete=models.CASCADE, related_name="grid_drafts", verbose_name=_("chi bộ")
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    # {"m<member id>-<field>": "typed text", "org_grade": …}: strings as typed, so invalid input survives too
+    values = models.JSONField(_("giá trị đã nhập"), default=dict)
+    updated_at = models.DateTimeField(_("lưu lúc"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("bản nháp bảng xếp loại")
+        verbose_name_plural = _("bản nháp bảng xếp loại")
+        constraints = [models.UniqueConstraint(fields=["organization", "year"], name="grid_draft_one_per_cell_year")]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}/{self.year}"

@@ -5,6 +5,8 @@ authority and locks in reviews.services.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +47,8 @@ from .forms import (
     YearForm,
 )
 from .models import Grade, Indicator, ReviewStatus
+from .selectors import grid_drafts as draft_sel
+from .services import grid_drafts
 
 
 def _errors_of(exc: ValidationError) -> list[str]:
@@ -200,34 +204,70 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
         return _grid_collective(request, cell, cycle)
     if posting and action == "transfer_comment":
         return _grid_transfer_comment(request, data)
-    forms_by_member = _row_forms(request, data, bound=posting)
-    cell_form = CellGradeForm(
-        request.POST if posting else None,
-        initial={
-            "org_grade": data.org_review.proposed_grade if data.org_review else "",
-            "org_score": data.org_review.proposed_score if data.org_review else None,
-        },
-    )
+    if posting and action == "discard_draft":
+        return _grid_draft_discard(request, data)
+    # issue 13 item 5: on a plain GET, what was typed but not saved comes back
+    draft = None if posting else draft_sel.grid_draft_get(user=request.user, cell=cell, year=cycle.year, locked=locked)
+    forms_by_member = _row_forms(request, data, bound=posting, draft=draft)
+    cell_form = _cell_form(request, data, draft)
     violations, top_errors = [], []
     if posting:
         version = action_form.cleaned_data["version"]
         result = _grid_post(request, data, forms_by_member, cell_form, action, version)
         if isinstance(result, HttpResponse):
+            grid_drafts.grid_draft_drop(cell=cell, cycle=cycle)  # saved: the draft is now the grid
             return result
         violations, top_errors = result
+        draft = _grid_draft_keep(request, data)  # checked or refused: nothing typed is lost on reload
     elif not locked:
         violations = services.grid_validate(
             data,
             _shown_inputs(forms_by_member),
-            org_grade=cell_form.initial.get("org_grade", ""),
-            org_score=cell_form.initial.get("org_score"),
+            org_grade=_shown_cell(cell_form, "org_grade", ""),
+            org_score=_shown_cell(cell_form, "org_score", None),
             complete=False,
         )
-    return render(
-        request,
-        "reviews/grid.html",
-        _grid_context(request, data, forms_by_member, cell_form, violations, top_errors, can_edit, locked),
-    )
+    context = _grid_context(request, data, forms_by_member, cell_form, violations, top_errors, can_edit, locked)
+    context |= {"draft": draft, "draft_restored": draft is not None and not posting}
+    return render(request, "reviews/grid.html", context)
+
+
+def _cell_form(request, data: sel.GridData, draft) -> CellGradeForm:
+    initial = {
+        "org_grade": data.org_review.proposed_grade if data.org_review else "",
+        "org_score": data.org_review.proposed_score if data.org_review else None,
+    }
+    if request.method == "POST":
+        return CellGradeForm(request.POST, initial=initial)
+    typed = {k: v for k, v in (draft.values if draft else {}).items() if k in grid_drafts.CELL_FIELDS}
+    return CellGradeForm(typed or None, initial=initial)
+
+
+def _shown_cell(cell_form: CellGradeForm, name: str, default):
+    """The cell's grade as shown: the restored draft's when it is valid, else the saved one."""
+    if cell_form.is_bound:
+        return cell_form.cleaned_data.get(name, default) if cell_form.is_valid() else default
+    return cell_form.initial.get(name, default)
+
+
+def _editable_ids(data: sel.GridData) -> list[int]:
+    return [r.member.pk for r in data.own_rows if not r.elsewhere]
+
+
+def _grid_draft_keep(request, data: sel.GridData):
+    """The whole grid as posted becomes the draft (after a check or a refused save or submission)."""
+    try:
+        return grid_drafts.grid_draft_save(
+            cell=data.cell, cycle=data.cycle, values=request.POST, member_ids=_editable_ids(data), user=request.user
+        )
+    except ValidationError:  # locked meanwhile: the refusal shown says why; there is nothing to draft
+        return None
+
+
+def _grid_draft_discard(request, data: sel.GridData) -> HttpResponse:
+    grid_drafts.grid_draft_discard(cell=data.cell, cycle=data.cycle, user=request.user)
+    messages.success(request, _("Đã bỏ bản nháp; bảng hiển thị các giá trị đã lưu."))
+    return redirect(_grid_url(data))
 
 
 def _grid_row_check(request, data: sel.GridData) -> HttpResponse:
@@ -247,26 +287,47 @@ def _grid_row_check(request, data: sel.GridData) -> HttpResponse:
             data.policy, typed, grading_date=sel.grading_date(data.cycle), complete=False, year=data.cycle.year
         )
         errors = [v.message for v in found]
-    return render(request, "reviews/_row_errors.html", {"errors": errors, "form": form})
+    draft = None
+    if not row.elsewhere:  # autosave the row as typed (issue 13 item 5), valid or not
+        try:
+            draft = grid_drafts.grid_draft_save(
+                cell=data.cell,
+                cycle=data.cycle,
+                values=request.POST,
+                member_ids=[member_id],
+                user=request.user,
+                merge=True,
+            )
+        except ValidationError:
+            draft = None
+    return render(request, "reviews/_row_errors.html", {"errors": errors, "form": form, "draft": draft})
 
 
-def _row_forms(request, data: sel.GridData, *, bound: bool) -> dict[int, GridRowForm]:
+def _row_forms(request, data: sel.GridData, *, bound: bool, draft=None) -> dict[int, GridRowForm]:
+    """Bound to the POST; on a GET, rows the draft holds are bound to its typed values, the rest
+    show what is saved."""
+    typed = draft_sel.draft_rows(draft)
     return {
         row.member.pk: GridRowForm(
-            request.POST if bound else None, prefix=f"m{row.member.pk}", initial=_row_initial(data, row)
+            request.POST if bound else typed.get(row.member.pk),
+            prefix=f"m{row.member.pk}",
+            initial=_row_initial(data, row),
         )
         for row in data.rows
     }
 
 
 def _shown_inputs(forms_by_member: dict[int, GridRowForm]) -> dict[int, services.GridInput]:
-    """What the unbound grid shows (saved values or the implied not-graded reason), so the warnings
-    on first display judge the same values the secretary sees, not an empty row."""
+    """What the grid shows (saved values or the implied not-graded reason, or a restored draft's
+    row), so the warnings on first display judge the same values the secretary sees."""
     fields = services.GridInput.__dataclass_fields__
-    return {
-        pk: services.GridInput(**{k: v for k, v in form.initial.items() if k in fields and v is not None})
-        for pk, form in forms_by_member.items()
-    }
+    out = {}
+    for pk, form in forms_by_member.items():
+        if form.is_bound and form.is_valid():
+            out[pk] = form.to_input()
+        else:
+            out[pk] = services.GridInput(**{k: v for k, v in form.initial.items() if k in fields and v is not None})
+    return out
 
 
 def _row_initial(data: sel.GridData, row: sel.GridRow) -> dict:
@@ -375,17 +436,13 @@ def _options(choices, selected) -> str:
     )
 
 
-def _short_choices(choices):
-    """Grades as "HTTNV — Hoàn thành tốt nhiệm vụ": the abbreviation stays readable in a narrow select."""
-    return [(v, f"{SHORT_GRADES[v]} — {label}" if v in SHORT_GRADES else label) for v, label in choices]
-
-
 def _row_options(form: GridRowForm) -> dict:
+    # full grade names (issue 13 item 6): the grid's grade column is wide enough for them
     return {
-        "grade_options": _options(_short_choices(form.fields["grade"].choices), form["grade"].value()),
+        "grade_options": _options(form.fields["grade"].choices, form["grade"].value()),
         "reason_options": _options(form.fields["reason"].choices, form["reason"].value()),
         "civil_service_grade_options": _options(
-            _short_choices(form.fields["civil_service_grade"].choices), form["civil_service_grade"].value()
+            form.fields["civil_service_grade"].choices, form["civil_service_grade"].value()
         ),
     }
 
@@ -416,8 +473,9 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
             "row": row,
             "form": forms_by_member[row.member.pk],
             "errors": by_row.get(row.member.pk, []),
+            "field_errors": _field_errors(forms_by_member[row.member.pk]),
             "flagged": _flagged(row.review.flagged_mask, codes) if row.review else [],
-            "self_grade": SHORT_GRADES.get(row.review.self_grade, "") if row.review else "",
+            "self_grade": _grade_label(row.review.self_grade) if row.review else "",
             "disabled": not can_edit or locked or row.elsewhere,
             **_row_options(forms_by_member[row.member.pk]),
         }
@@ -446,6 +504,13 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
     }
 
 
+def _field_errors(form: GridRowForm) -> list[str]:
+    """"Điểm: …" lines of a bound row, built here rather than by looping bound fields per row in the template."""
+    if not form.is_bound:
+        return []
+    return [f"{form.fields[name].label}: {e}" for name, errors in form.errors.items() for e in errors]
+
+
 def _quota_summary(data, rows) -> dict:
     typed = [
         r["form"].cleaned_data.get("grade")
@@ -458,12 +523,25 @@ def _quota_summary(data, rows) -> dict:
     from .rules import quota_max
 
     excellent, good = grades.count("EXCELLENT"), grades.count("GOOD")
+    quota = data.policy.get("quota") or {}
+    or_above = quota.get("denominator") == "GOOD_OR_ABOVE"
     return {
         "excellent": excellent,
-        "good": good,
+        "good": good + excellent if or_above else good,  # the number the maximum is counted on
+        "or_above": or_above,
+        "ratio": _percent(quota.get("ratio", 0.2)),
         "max": quota_max(data.policy, good=good, excellent=excellent, override_max=data.override_max),
         "scope": data.grassroots,
     }
+
+
+def _percent(ratio) -> str:
+    """0.2 → "20"; 0.125 → "12,5" (Vietnamese decimal comma)."""
+    return f"{(Decimal(str(ratio)) * 100).normalize():f}".replace(".", ",")
+
+
+def _grade_label(value: str) -> str:
+    return Grade(value).label if value in Grade.values else ""
 
 
 # --- Decisions ------------------------------------------------------------------------------------

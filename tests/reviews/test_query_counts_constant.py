@@ -50,3 +50,22 @@ def test_decision_page_queries_are_the_same_for_1_and_30_cells(client, cast, cyc
         MemberFactory(cell=make_org(f"Chi bộ thêm {i}", OrgKind.CELL, cast.tree.committee))
     thirty = _n(lambda: client.get(url))
     assert one == thirty
+
+
+def test_grid_with_a_restored_draft_costs_the_same_for_2_and_40_members(client, cast, cycle):
+    """Issue 13 item 5: the draft is one more query, whatever the number of rows it holds."""
+    cell = cast.tree.cell
+    client.force_login(cast.secretary.user)
+    url = reverse("reviews:grid", args=[cell.pk])
+    record_collective(client, cell)
+    post_grid(client, cell, grid_data(members_of(cell)))
+    post_grid(client, cell, grid_data(members_of(cell), default=("COMPLETED", "60")), action="check")  # the draft
+    client.get(url)
+    small = _n(lambda: client.get(url))
+    for _ in range(38):
+        MemberFactory(cell=cell)
+    post_grid(client, cell, grid_data(members_of(cell)))
+    post_grid(client, cell, grid_data(members_of(cell), default=("COMPLETED", "60")), action="check")
+    client.get(url)
+    assert "Đã khôi phục bản nháp" in client.get(url).content.decode()
+    assert _n(lambda: client.get(url)) == small

@@ -45,7 +45,7 @@ def test_member_writes_and_submits_review(client, cast, cycle):
     # the secretary sees the flagged indicator and the self-grade, prefilled as the proposal
     client.force_login(cast.secretary.user)
     grid = client.get(reverse("reviews:grid", args=[cast.tree.cell.pk])).content.decode()
-    assert "PI-03" in grid and "HTTNV" in grid
+    assert "PI-03" in grid and "Tự xếp loại: Hoàn thành tốt nhiệm vụ" in grid  # full names (issue 13 item 6)
     assert f'name="m{cast.member.member.pk}-score" value="80' in grid
 
 

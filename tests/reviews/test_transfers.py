@@ -80,7 +80,7 @@ def test_transfer_end_to_end_old_cell_comments_new_cell_grades(client, cast, cyc
     html = client.get(url).content.decode()
     assert 'data-testid="transferred-out"' in html and "Đã chuyển sinh hoạt đi Chi bộ Tổ 2" in html
     assert (
-        f'name="m{moved.pk}-grade" class="form-select form-select-sm" aria-label="Chi bộ đề xuất {moved.full_name}" disabled'
+        f'name="m{moved.pk}-grade" class="form-select" aria-label="Chi bộ đề xuất {moved.full_name}" disabled'
         in html
     )
     resp = client.post(

@@ -403,7 +403,9 @@ def test_htmx_checks_one_row_as_it_is_typed(client, cast, cycle):
     data[f"m{member.pk}-score"] = "abc"
     assert "Điểm:" in client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
     data[f"m{member.pk}-score"] = "90"
-    assert client.post(url, data, HTTP_HX_REQUEST="true").content.decode().strip() == ""
+    html = client.post(url, data, HTTP_HX_REQUEST="true").content.decode()
+    assert "⚠" not in html  # no errors left; only the autosave status (issue 13 item 5) comes back
+    assert 'data-testid="draft-autosaved"' in html
     assert not MemberReview.objects.exists()
 
 
