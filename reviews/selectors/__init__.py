@@ -52,6 +52,7 @@ from .pages import (  # noqa: F401
     cells_decided_by,
     commitment_of,
     decisions_load,
+    decisions_waiting,
     member_grade_history,
     my_review_load,
     open_remediation,
