@@ -218,6 +218,11 @@ def organization_children_with_counts(*, org: Organization) -> tuple[list[dict],
     return rows, organization_member_total(org=org)
 
 
+def organization_subtree_count(*, org: Organization) -> int:
+    """Party organisations at every level below `org` (not the direct children only), still existing."""
+    return Organization.objects.filter(path__startswith=org.path, depth__gt=org.depth, valid_to__isnull=True).count()
+
+
 def organization_member_total(*, org: Organization) -> int:
     """Members on the roll (not those who left) in the subtree, counted live."""
     return _on_roll(Member.objects.filter(cell__path__startswith=org.path)).count()

@@ -18,6 +18,7 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ancestors": selectors.organization_ancestors(org=org),
         "children": children,
         "total_members": total,
+        "subtree_orgs": selectors.organization_subtree_count(org=org),
         "panels": panels.panels("organization", request, org),
     }
     return render(request, "organizations/organization_detail.html", context)
