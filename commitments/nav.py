@@ -9,4 +9,4 @@ from core.registry import NavItem
 def nav_items(request, scope) -> list[NavItem]:
     if not scope.member_id:
         return []
-    return [NavItem(_("Cam kết của tôi"), reverse("commitments:my"), testid="nav-commitment")]
+    return [NavItem(_("Cam kết của tôi"), reverse("commitments:my"), testid="nav-commitment", exact=True)]

@@ -28,6 +28,7 @@ class NavItem:
     badge: int | None = None
     badge_title: str = ""
     badge_testid: str = ""
+    exact: bool = False  # active only on this very URL (e.g. /kiem-diem/ is the prefix of every review page)
     active: bool = False
 
 
@@ -104,5 +105,9 @@ def panels(page: str, request, obj) -> list[Panel]:
 
 
 def _current(items: list[NavItem], path: str) -> NavItem | None:
-    matching = [item for item in items if item.url != "/" and path.startswith(item.url.split("?")[0])]
+    def matches(item: NavItem) -> bool:
+        url = item.url.split("?")[0]
+        return path == url if item.exact else url != "/" and path.startswith(url)
+
+    matching = [item for item in items if matches(item)]
     return max(matching, key=lambda item: len(item.url), default=None)

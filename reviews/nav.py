@@ -16,7 +16,7 @@ from . import selectors as sel
 def nav_items(request, scope) -> list[NavItem]:
     items = []
     if scope.member_id is not None:
-        items.append(NavItem(_("Bản kiểm điểm của tôi"), reverse("reviews:my"), testid="nav-my-review"))
+        items.append(NavItem(_("Bản kiểm điểm của tôi"), reverse("reviews:my"), testid="nav-my-review", exact=True))
     cells = sel.cells_led_by(scope)
     if cells:
         items.append(NavItem(_("Kiểm điểm"), reverse("reviews:grid", args=[cells[0]]), testid="nav-grid"))

@@ -123,4 +123,7 @@ def test_every_home_count_equals_its_linked_page_for_each_demo_role(client):
         if total is not None:
             dashboard = client.get(reverse("rollups:dashboard", args=[home.context["org"].pk])).content.decode()
             assert total == _number(dashboard, "total-members"), username
+            # organisations at every level below: the same figure on both pages
+            below = re.search(r'đã xếp loại</td><td class="num">([\d.]+) /', dashboard)
+            assert _number(html, "org-subtree") == int(below.group(1).replace(".", "")), username
     assert seen_waiting > 0  # the demo data has proposals waiting somewhere: the check above is not vacuous
