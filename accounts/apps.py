@@ -10,11 +10,8 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from core import events
-        from organizations import panels as org_panels
 
-        from . import panels, sessions
+        from . import sessions
 
-        org_panels.CELL_PANELS.append(panels.cell_panel)
-        org_panels.ORGANIZATION_PANELS.append(panels.organization_panel)
         events.ACCESS_REVOKED.append(sessions.end_sessions_for)
         user_logged_in.connect(sessions.on_login, dispatch_uid="accounts.on_login")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import gettext as _
 
 from organizations.selectors import user_scope
 
@@ -41,16 +39,3 @@ def member_panel(request, member):
 def organization_panel(request, org):
     """A link to the completeness table (no query)."""
     return "commitments/panel_org.html", {"org": org}
-
-
-def nav_hook(request):
-    """'My commitment' in the navigation bar, for users who are members (no extra query)."""
-    if not user_scope(request.user).member_id:
-        return {}
-    return {
-        "html": format_html(
-            '<li class="nav-item"><a class="nav-link" href="{}">{}</a></li>',
-            reverse("commitments:my"),
-            _("Cam kết của tôi"),
-        )
-    }

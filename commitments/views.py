@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.db_router import reads_from_replica
+from core.forms import form_add_errors
 from core.params import id_list_or_400, year_or_400
 from organizations.models import Organization
 from organizations.selectors import organization_ancestors, organization_get_for_user
@@ -70,7 +71,7 @@ def my_commitment(request: HttpRequest) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             if submitting:
                 messages.success(request, _("Đã nộp bản cam kết cho chi bộ."))
@@ -89,14 +90,6 @@ def my_commitment(request: HttpRequest) -> HttpResponse:
         "overdue": timezone.localdate() > cycle.deadline,
     }
     return render(request, "commitments/my.html", context, status=400 if request.method == "POST" else 200)
-
-
-def _attach_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 @login_required
@@ -225,7 +218,7 @@ def _with_reason(request: HttpRequest, pk: int, service, done: str) -> HttpRespo
         try:
             service(commitment=commitment, reason=form.cleaned_data["reason"], by=request.user)
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, done)
             return redirect("commitments:cell", cell_id=commitment.member.cell_id)

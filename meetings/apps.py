@@ -9,7 +9,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Hội nghị kiểm điểm, nhận xét nơi cư trú")
 
     def ready(self) -> None:
-        from core.context_processors import NAV_LINKS
         from core.schedules import SCHEDULES, ScheduleSpec
 
         if not any(spec.name == RESIDENCE_SCHEDULE for spec in SCHEDULES):
@@ -24,9 +23,3 @@ class MeetingsConfig(AppConfig):
                 )
             )
 
-        NAV_LINKS.append(("meetings:residence_inbox", _("Nhận xét nơi cư trú"), _is_residence_body))
-
-
-def _is_residence_body(scope) -> bool:
-    """Cell secretaries and committees receive residence-comment requests."""
-    return bool(scope.act_paths) or scope.is_superuser

@@ -9,10 +9,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Nhắc việc, thông báo")
 
     def ready(self) -> None:
-        from core.context_processors import NAV_HOOKS
         from core.schedules import SCHEDULES, ScheduleSpec
-
-        from .nav import unread_badge
 
         if not any(spec.name == REMINDER_SCHEDULE for spec in SCHEDULES):
             SCHEDULES.append(
@@ -35,5 +32,3 @@ class NotificationsConfig(AppConfig):
         # in the service that makes them.
         post_save.connect(on_notification_saved, sender=Notification, dispatch_uid="unread-counter-save")
         post_delete.connect(on_notification_saved, sender=Notification, dispatch_uid="unread-counter-delete")
-        if unread_badge not in NAV_HOOKS:
-            NAV_HOOKS.append(unread_badge)

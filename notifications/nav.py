@@ -1,32 +1,24 @@
-"""Navigation bar entry: link to the inbox with the unread count (one query per page)."""
+"""Menu entry: the inbox with the unread count (the cached counter; a COUNT only on a miss)."""
 
 from __future__ import annotations
 
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from core.registry import NavItem
 
 from .selectors import unread_count
 
 
-def unread_badge(request) -> dict:
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    count = unread_count(user=user)
-    badge = (
-        format_html(
-            ' <span class="badge rounded-pill text-bg-light" data-testid="unread-count" title="{}">{}</span>',
-            _("Thông báo chưa đọc"),
-            count,
+def nav_items(request, scope) -> list[NavItem]:
+    count = unread_count(user=request.user)
+    return [
+        NavItem(
+            _("Thông báo"),
+            reverse("notifications:inbox"),
+            testid="nav-notifications",
+            badge=count or None,
+            badge_title=_("Thông báo chưa đọc"),
+            badge_testid="unread-count",
         )
-        if count
-        else ""
-    )
-    html = format_html(
-        '<li class="nav-item"><a class="nav-link" href="{}" data-testid="nav-notifications">{}{}</a></li>',
-        reverse("notifications:inbox"),
-        _("Thông báo"),
-        badge,
-    )
-    return {"html": html}
+    ]

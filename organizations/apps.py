@@ -22,10 +22,5 @@ class OrganizationsConfig(AppConfig):
         ):
             post_save.connect(handler, sender=model, dispatch_uid=f"scope-cache-save-{model.__name__}")
             post_delete.connect(handler, sender=model, dispatch_uid=f"scope-cache-delete-{model.__name__}")
-        from core.context_processors import NAV_LINKS
-
-        link = ("organizations:member_search", _("Tìm đảng viên"), lambda scope: scope.has_positions)
-        if not any(name == link[0] for name, *_rest in NAV_LINKS):
-            NAV_LINKS.append(link)
         if scope_cache.on_tree_changed not in events.TREE_CHANGED:
             events.TREE_CHANGED.append(scope_cache.on_tree_changed)

@@ -44,6 +44,9 @@ class Scope:
     is_superuser: bool = False
     read_paths: tuple[str, ...] = field(default=())
     act_paths: tuple[str, ...] = field(default=())
+    # organisation id -> its kind, for each position: lets the menu tell a grassroots cell's
+    # secretary (who decides) from a cell's, without a query on every page
+    position_org_kinds: tuple[tuple[int, str], ...] = field(default=())
 
     def covers(self, path: str, *, act: bool = False) -> bool:
         if self.is_superuser:
@@ -100,9 +103,11 @@ def user_scope(user) -> Scope:
 def _scope_compute(user, today: dt.date) -> Scope:
     rows = tuple(
         Position.objects.filter(positions_open_on(today), user=user, organization__valid_to__isnull=True)
-        .values_list("kind", "organization__path", "organization_id")
+        .values_list("kind", "organization__path", "organization_id", "organization__kind")
         .order_by("organization__path")
     )
+    org_kinds = tuple((oid, org_kind) for _k, _p, oid, org_kind in rows)
+    rows = tuple(row[:3] for row in rows)
     member = Member.objects.filter(user=user).values_list("id", "cell_id").first()
     scope = Scope(
         positions=rows,
@@ -111,6 +116,7 @@ def _scope_compute(user, today: dt.date) -> Scope:
         is_superuser=user.is_superuser,
         read_paths=_outermost(p for k, p, _ in rows if k in READ_KINDS),
         act_paths=_outermost(p for k, p, _ in rows if k in ACT_KINDS),
+        position_org_kinds=org_kinds,
     )
     return scope
 
@@ -210,6 +216,11 @@ def organization_children_with_counts(*, org: Organization) -> tuple[list[dict],
     )
     rows = [{"org": child, "members": by_prefix.get(child.path, 0)} for child in children]
     return rows, organization_member_total(org=org)
+
+
+def organization_subtree_count(*, org: Organization) -> int:
+    """Party organisations at every level below `org` (not the direct children only), still existing."""
+    return Organization.objects.filter(path__startswith=org.path, depth__gt=org.depth, valid_to__isnull=True).count()
 
 
 def organization_member_total(*, org: Organization) -> int:

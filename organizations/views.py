@@ -18,7 +18,8 @@ def organization_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ancestors": selectors.organization_ancestors(org=org),
         "children": children,
         "total_members": total,
-        "panels": panels.render_panels(panels.ORGANIZATION_PANELS, request, org),
+        "subtree_orgs": selectors.organization_subtree_count(org=org),
+        "panels": panels.panels("organization", request, org),
     }
     return render(request, "organizations/organization_detail.html", context)
 
@@ -32,7 +33,7 @@ def cell_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "ancestors": selectors.organization_ancestors(org=cell),
         "members": members,
         "officer": selectors.is_cell_officer(user=request.user, cell_id=cell.pk),
-        "panels": panels.render_panels(panels.CELL_PANELS, request, cell),
+        "panels": panels.panels("cell", request, cell),
     }
     return render(request, "organizations/cell_detail.html", context)
 
@@ -44,7 +45,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "member": member,
         "memberships": member.memberships.select_related("cell").order_by("-valid_from"),
         "ancestors": selectors.organization_ancestors(org=member.cell) + [member.cell] if member.cell else [],
-        "panels": panels.render_panels(panels.MEMBER_PANELS, request, member),
+        "panels": panels.panels("member", request, member),
     }
     return render(request, "organizations/member_detail.html", context)
 

@@ -15,12 +15,7 @@ from .services import GridInput, SelfAssessment
 
 GRADE_CHOICES = [("", "—"), *Grade.choices]
 REASON_CHOICES = [("", "—"), *NotGradedReason.choices]
-SHORT_GRADES = {
-    Grade.EXCELLENT: "HTXSNV",
-    Grade.GOOD: "HTTNV",
-    Grade.COMPLETED: "HTNV",
-    Grade.NOT_COMPLETED: "KHTNV",
-}
+SHORT_GRADES = Grade.abbreviations()
 
 
 def _score_field(label):

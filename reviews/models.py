@@ -64,6 +64,15 @@ class Grade(models.TextChoices):
     COMPLETED = "COMPLETED", _("Hoàn thành nhiệm vụ")
     NOT_COMPLETED = "NOT_COMPLETED", _("Không hoàn thành nhiệm vụ")
 
+    @property
+    def abbreviation(self) -> str:
+        """The short form used in narrow columns, selects and exports (the same in every language)."""
+        return {"EXCELLENT": "HTXSNV", "GOOD": "HTTNV", "COMPLETED": "HTNV", "NOT_COMPLETED": "KHTNV"}[self.value]
+
+    @classmethod
+    def abbreviations(cls) -> dict[str, str]:
+        return {grade.value: grade.abbreviation for grade in cls}
+
 
 class NotGradedReason(models.TextChoices):
     EXEMPT = "EXEMPT", _("Miễn công tác và sinh hoạt đảng")

@@ -49,9 +49,5 @@ def organization_panel(request, org):
     cycle = sel.current_cycle(org)
     if cycle is None:
         return None
-    waiting = (
-        OrgReview.objects.filter(organization__path__startswith=org.path, year=cycle.year, status="PROPOSED")
-        .exclude(organization=org)
-        .count()
-    )
+    waiting = sel.decisions_waiting(decider=org, year=cycle.year)
     return "reviews/panels/organization.html", {"org": org, "cycle": cycle, "waiting": waiting}

@@ -19,6 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.forms import form_add_errors
 from organizations.models import Organization
 from organizations.selectors import (
     cell_get_for_user,
@@ -99,7 +100,7 @@ def my_review(request: HttpRequest) -> HttpResponse:
                 user=request.user,
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             msg = _("Đã nộp bản kiểm điểm.") if "submit" in request.POST else _("Đã lưu bản nháp.")
             messages.success(request, msg)
@@ -127,14 +128,6 @@ def _shown_read_only(request: HttpRequest, review, editable: bool) -> bool:
     if request.method == "POST":
         return False
     return review.status != ReviewStatus.DRAFT and "sua" not in request.GET
-
-
-def _add_form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _url_or_none(name: str) -> str | None:
@@ -707,7 +700,7 @@ def discipline(request: HttpRequest, member_id: int) -> HttpResponse:
         try:
             services.discipline_record_create(member=member, decided_by=body, user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            form_add_errors(form, exc)
         else:
             messages.success(request, _("Đã ghi nhận quyết định kỷ luật."))
             return redirect("organizations:member", pk=member.pk)

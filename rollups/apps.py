@@ -8,12 +8,10 @@ class RollupsConfig(AppConfig):
 
     def ready(self) -> None:
         from core import events
-        from core.context_processors import NAV_LINKS
         from core.schedules import SCHEDULES, ScheduleSpec
-        from organizations import panels, selectors
+        from organizations import selectors
 
         from . import listeners
-        from .panels import dashboard_link_panel
         from .selectors import subtree_member_counts
 
         if listeners.on_cells_changed not in events.CELLS_CHANGED:
@@ -41,9 +39,6 @@ class RollupsConfig(AppConfig):
         )
         if nightly not in SCHEDULES:
             SCHEDULES.append(nightly)
-        link = ("rollups:home", _("Tổng hợp"), _has_positions)
-        if link not in NAV_LINKS:
-            NAV_LINKS.append(link)
         from commitments import selectors as commitment_selectors
 
         from .selectors import commitment_completeness
@@ -52,12 +47,3 @@ class RollupsConfig(AppConfig):
             commitment_selectors.COMPLETENESS_PROVIDERS.append(commitment_completeness)
         if subtree_member_counts not in selectors.SUBTREE_MEMBER_COUNTS:
             selectors.SUBTREE_MEMBER_COUNTS.append(subtree_member_counts)
-        if dashboard_link_panel not in panels.ORGANIZATION_PANELS:
-            panels.ORGANIZATION_PANELS.append(dashboard_link_panel)
-        if dashboard_link_panel not in panels.CELL_PANELS:
-            panels.CELL_PANELS.append(dashboard_link_panel)
-
-
-def _has_positions(scope) -> bool:
-    """Only users with a position have a dashboard; a plain member would be sent back home."""
-    return scope.has_positions

@@ -22,12 +22,12 @@ from openpyxl.utils import get_column_letter
 from core.spreadsheet import xlsx_append
 from organizations.models import OrgKind, PositionKind
 from reviews.indicator_data import INDICATORS
-from reviews.models import NotGradedReason
+from reviews.models import Grade, NotGradedReason
 
 from . import definitions as d
 from . import report
 
-GRADE_ABBR = {"EXCELLENT": "HTXSNV", "GOOD": "HTTNV", "COMPLETED": "HTNV", "NOT_COMPLETED": "KHTNV"}
+GRADE_ABBR = Grade.abbreviations()
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 PCT = "0.0"

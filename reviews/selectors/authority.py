@@ -100,3 +100,21 @@ def can_enter_discipline(user, cell: Organization) -> bool:
 def can_edit_cell(user, cell: Organization) -> bool:
     """Secretaries, deputies, committees and administrators covering the cell may edit its grid."""
     return user_scope(user).covers(cell.path, act=True)
+
+
+def bodies_deciding_for(scope) -> list[int]:
+    """Organisation ids where the scope's holder acts as the competent body (no query: the cached scope).
+
+    The same rule as `can_decide`: a standing committee where it sits, a grassroots cell's chi ủy.
+    """
+    kinds = dict(scope.position_org_kinds)
+    return [
+        oid
+        for kind, _path, oid in scope.positions
+        if kind in (CELL_BODY_KINDS if kinds.get(oid) == OrgKind.GRASSROOTS_CELL else DECIDER_KINDS)
+    ]
+
+
+def cells_led_by(scope) -> list[int]:
+    """Cells (and grassroots cells) whose grid the scope's holder fills as secretary or deputy."""
+    return [oid for kind, _path, oid in scope.positions if kind in CELL_BODY_KINDS]

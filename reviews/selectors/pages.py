@@ -133,6 +133,17 @@ def cells_decided_by(decider: Organization, year: int) -> list[tuple[Organizatio
     return [(cell, reviews.get(cell.pk)) for cell in cells]
 
 
+def decisions_waiting(*, decider: Organization, year: int) -> int:
+    """Cells whose proposal waits for this body's decision (status PROPOSED, two queries).
+
+    The home page's badge ("N đề xuất đang chờ") and the decisions page both come from
+    `cells_decided_by`, so the badge never promises work the page does not show.
+    """
+    return sum(
+        1 for _cell, review in cells_decided_by(decider, year) if review and review.status == ReviewStatus.PROPOSED
+    )
+
+
 def orgs_graded_by(decider: Organization, year: int) -> list[tuple[Organization, OrgReview | None]]:
     """Organisations whose own grade this body decides (REFERENCE section 4)."""
     from django.db.models import Q

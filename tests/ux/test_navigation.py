@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 def nav_urls(client, user) -> list[str]:
     client.force_login(user)
     resp = client.get(reverse("home"), follow=True)
-    return [url for url, _label in resp.context["nav_links"]]
+    return [item.url for item in resp.context["nav_items"]]
 
 
 def test_member_without_position_has_no_dashboard_link(client, cast):
