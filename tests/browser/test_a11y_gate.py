@@ -34,19 +34,6 @@ PAGES = {
     "import": ("tinhuy", lambda: "/nhap-du-lieu/"),
     "activation": (None, lambda: "/kich-hoat/"),
 }
-# Pages being reworked on other branches; only those still failing here are marked (the integrator
-# removes the marks once merged). Commitment, self-assessment and grid already pass on this branch.
-OWNED_ELSEWHERE = {
-    "decisions": "fixed on branch decisions (issue 13 item 7): 44 reason inputs without a label (critical)",
-}
-
-
-def _case(name):
-    if name in OWNED_ELSEWHERE:
-        return pytest.param(name, marks=pytest.mark.xfail(strict=False, reason=OWNED_ELSEWHERE[name]))
-    return name
-
-
 def blocking_violations(page) -> list[dict]:
     result = Axe().run(page)
     return [v for v in result.response["violations"] if v["impact"] in BLOCKING]
@@ -60,7 +47,7 @@ def describe(violations: list[dict]) -> str:
     )
 
 
-@pytest.mark.parametrize("name", [_case(n) for n in PAGES])
+@pytest.mark.parametrize("name", list(PAGES))
 def test_main_page_has_no_critical_or_serious_violation(page, live_server, transactional_db, name):
     call_command("seed_demo", members=200, seed=5)
     username, path = PAGES[name]
