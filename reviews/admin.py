@@ -8,6 +8,7 @@ from core.admin_mixins import PlainYearsMixin, ReadOnlyAdmin, ReadOnlyMixin
 from .models import (
     DisciplineRecord,
     GradingRegime,
+    GridDraft,
     Indicator,
     IndicatorAnswer,
     MemberReview,
@@ -125,3 +126,12 @@ class OrgDisciplineRecordAdmin(ReadOnlyHistoryAdmin):
 class ManifestationConclusionAdmin(ReadOnlyHistoryAdmin):
     list_display = ["member", "year", "concluded_on", "document_number", "concluded_by"]
     list_filter = ["year"]
+
+
+@admin.register(GridDraft)
+class GridDraftAdmin(ReadOnlyAdmin):
+    """Typed, unsaved grid values (issue 13 item 5): visible for support, changed only by the grid."""
+
+    list_display = ["organization", "year", "updated_at", "updated_by"]
+    list_select_related = ["organization", "updated_by"]
+    raw_id_fields = ["organization", "updated_by"]

@@ -52,7 +52,7 @@ def test_each_role_finds_its_work_from_the_menu(page, live_server, seeded):
     expect(page.get_by_test_id("decisions-waiting")).to_have_text(f"{waiting} đề xuất đang chờ")
     _nav(page, "nav-decisions").click()
     expect(page).to_have_url(f"{live_server.url}/kiem-diem/quyet-dinh/{committee.pk}/")
-    proposed = page.get_by_test_id("decision-cell").filter(has_text="— Chi bộ đã đề xuất")
+    proposed = page.locator("[data-testid=decision-cell][data-status=PROPOSED]")
     expect(proposed).to_have_count(waiting)
     page.context.clear_cookies()
     # the province decides no cell's members: no badge promising work its page does not show

@@ -76,7 +76,7 @@ def _number(html: str, testid: str) -> int | None:
 def _proposed_cells(client, url: str) -> int:
     resp = client.get(url)
     assert resp.status_code == 200
-    return sum(1 for c in resp.context["cells"] if c["review"] and c["review"].status == ReviewStatus.PROPOSED)
+    return sum(1 for c in resp.context["cells"] if c.review and c.review.status == ReviewStatus.PROPOSED)
 
 
 def propose_cells_of(username: str, n: int = 2) -> int:
