@@ -61,7 +61,9 @@ def main() -> None:
             "version", flat=True).first() or 0)
         note = sorted(k for k in data if k.endswith("-note") and k.startswith("m"))[0]
         data[note] = f"profile {time.time()}"
-        return client.post(url, data)
+        from urllib.parse import urlencode
+
+        return client.post(url, urlencode(data), content_type="application/x-www-form-urlencoded")
 
     for _ in range(3):
         call()
@@ -71,14 +73,16 @@ def main() -> None:
     if args.sql:
         for q in ctx.captured_queries:
             print(q["time"], q["sql"][:400])
-    times = []
+    times, cpu = [], []
     for _ in range(args.n):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         call()
         times.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.process_time() - start_cpu) * 1000)
     with open("/proc/loadavg") as f:
         load = f.read()[:15]
-    print(f"p50 {statistics.median(times):.2f} ms  min {min(times):.2f} ms  load {load}")
+    print(f"p50 {statistics.median(times):.2f} ms  min {min(times):.2f} ms  "
+          f"python CPU p50 {statistics.median(cpu):.2f} ms  load {load}")
     if not args.no_profile:
         from pyinstrument import Profiler
 

@@ -281,6 +281,7 @@ def _grid_post(request, data, forms_by_member, cell_form, action, version):
             submit=action == "submit",
             version=version,
             user=request.user,
+            data=data,
         )
     except services.StaleVersion as exc:
         return [], [exc.message, *exc.changes]

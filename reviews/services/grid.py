@@ -123,6 +123,7 @@ def grid_save(
     submit: bool = False,
     version: int | None = None,
     user=None,
+    data: sel.GridData | None = None,
 ) -> list[Violation]:
     """Save the whole cell in one transaction; on submit, refuse (save nothing) if any rule is broken.
 
@@ -130,11 +131,16 @@ def grid_save(
     a warning; the binding check is at decision (services.decisions.cell_decide), so the outcome does
     not depend on which cell submits first. Returns the violations left (warnings).
     `version` is the stamp the form was opened with: a concurrent save in between → StaleVersion.
+    `data`: the grid the caller has just loaded for this cell and cycle (the view does, to bind its
+    forms); its reviews are read again under the lock instead of loading the whole grid twice.
     """
     require_cell_editor(user, cell)
     org_review = org_review_lock(cell, cycle)
     require_open(org_review)
-    data = sel.grid_load(cell=cell, cycle=cycle)
+    if data is not None and data.cell.pk == cell.pk and data.cycle.pk == cycle.pk:
+        data = sel.grid_reviews_reload(data, org_review)
+    else:
+        data = sel.grid_load(cell=cell, cycle=cycle)
     version_check(org_review, version, lambda: grid_changes(data, inputs))
     violations = grid_validate(data, inputs, org_grade=org_grade, org_score=org_score, complete=submit)
     blocking = [v for v in violations if v.code not in QUOTA_CODES] if submit else []
