@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
+from core.audited import update_with_history
 from organizations.models import Organization
 
 from .. import rules
@@ -242,9 +243,7 @@ def _write_rows(data: sel.GridData, inputs: dict[int, GridInput], *, submit: boo
     if new:
         bulk_create_with_history(new, MemberReview, default_user=user)
     if changed_rows:
-        bulk_update_with_history(
-            changed_rows, MemberReview, [*_GRID_FIELDS, "cell", "other_approved_by"], default_user=user
-        )
+        update_with_history(changed_rows, MemberReview, [*_GRID_FIELDS, "cell", "other_approved_by"], user=user)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from reviews import selectors as sel
 from reviews import services
 from reviews.models import MemberReview
 from reviews.services import GridInput, SelfAssessment
+from tests.reviews.helpers import propose
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,15 @@ def test_a_save_in_between_is_still_refused_as_stale(cast, cycle):
                            version=data.version, user=cast.secretary.user, data=data)
     assert any("Người khác" in change for change in caught.value.changes)
     assert MemberReview.objects.get(member=member, year=cycle.year).cell_note == "Người khác"
+
+
+def test_a_decision_audits_every_row_as_stored_in_one_statement(cast, cycle):
+    cell = cast.tree.cell
+    propose(cell, cycle, cast.secretary.user)
+    reviews = list(MemberReview.objects.filter(cell=cell, year=cycle.year))
+    services.cell_decide(cell=cell, cycle=cycle, user=cast.committee.user)
+    for review in reviews:
+        latest = review.history.order_by("-history_date", "-history_id").first()
+        assert (latest.history_type, latest.status, latest.decided_grade) == ("~", "DECIDED", "GOOD")
+        assert (latest.history_user, latest.decided_by) == (cast.committee.user, cast.committee.user)
+        assert latest.proposed_grade == "GOOD" and latest.member_id == review.member_id
