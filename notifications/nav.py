@@ -6,14 +6,14 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from .selectors import unread_count
+from .selectors import request_unread_count
 
 
 def unread_badge(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    count = unread_count(user=user)
+    count = request_unread_count(request)
     badge = (
         format_html(
             ' <span class="badge rounded-pill text-bg-light" data-testid="unread-count" title="{}">{}</span>',
