@@ -23,9 +23,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
@@ -39,8 +37,10 @@ def main() -> None:
     parser.add_argument("--no-profile", action="store_true")
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
-    client = Client()
-    client.force_login(get_user_model().objects.get(username=args.user))
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from perf_table import logged_in
+
+    client = logged_in(args.user)
     url, data = args.url, None
     if args.post:
         sys.path.insert(0, os.path.join(ROOT, "bench"))
