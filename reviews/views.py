@@ -5,6 +5,8 @@ authority and locks in reviews.services.
 
 from __future__ import annotations
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -364,13 +367,19 @@ def _short_choices(choices):
     return [(v, f"{SHORT_GRADES[v]} — {label}" if v in SHORT_GRADES else label) for v, label in choices]
 
 
+@functools.lru_cache(maxsize=512)
+def _field_options(field: str, selected: str, language: str) -> str:
+    """The <option> tags of one of the grid's fixed selects with one value selected, built once per
+    process and language (a grid repeats the same few dozen combinations over its rows)."""
+    choices = GridRowForm.base_fields[field].choices
+    return _options(_short_choices(choices) if field != "reason" else choices, selected)
+
+
 def _row_options(form: GridRowForm) -> dict:
+    language = get_language()
     return {
-        "grade_options": _options(_short_choices(form.fields["grade"].choices), form["grade"].value()),
-        "reason_options": _options(form.fields["reason"].choices, form["reason"].value()),
-        "civil_service_grade_options": _options(
-            _short_choices(form.fields["civil_service_grade"].choices), form["civil_service_grade"].value()
-        ),
+        f"{name}_options": _field_options(name, "" if form[name].value() is None else str(form[name].value()), language)
+        for name in ("grade", "reason", "civil_service_grade")
     }
 
 
