@@ -159,7 +159,9 @@ def grid_save(
         org_review.members_submitted_at = timezone.now()
         org_review.return_reason = ""
     org_review.version += 1
-    org_review.full_clean()
+    # The row is locked and keeps its organisation, cycle and year: their existence and uniqueness
+    # checks (three queries) cannot fail here; the typed values are still validated.
+    org_review.full_clean(exclude=["organization", "cycle"], validate_unique=False)
     org_review.save()
     changed([cell.pk], cycle.year)
     return violations
