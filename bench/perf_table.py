@@ -363,9 +363,10 @@ def concurrency(cells, users, *, via_pgbouncer: bool, year: int, refresh: str = 
         background = [
             subprocess.Popen([os.path.join(ROOT, ".venv", "bin", "celery"), "-A", "config", "worker", "-Q",
                               "rollups,celery", "-n", f"bench{GUNICORN_PORT}@%h", "--concurrency", "1",
-                              "--loglevel", "warning"], cwd=ROOT, env=env),
+                              "--loglevel", "warning"], cwd=ROOT, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
             subprocess.Popen([os.path.join(ROOT, ".venv", "bin", "python"), "manage.py", "outbox_relay"],
-                             cwd=ROOT, env=env, stderr=subprocess.DEVNULL),
+                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         ]
     server = subprocess.Popen(
         [os.path.join(ROOT, ".venv", "bin", "gunicorn"), "config.wsgi:application", "--workers", "4",
