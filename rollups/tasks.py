@@ -36,9 +36,12 @@ def dashboard_pdf(*, user_id: int, org_id: int, year: int, stage: str) -> str | 
     """Render a dashboard's PDF into the cache, as `user_id` sees it (queue: exports)."""
     from django.contrib.auth import get_user_model
 
+    from core.db_router import replica_reads
+
     from .pdf import pdf_make
 
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if user is None:
-        return None
-    return pdf_make(user=user, org_id=org_id, year=year, stage=stage)
+    with replica_reads(fresh=True):  # as the dashboard itself: read from the replica when there is one
+        user = get_user_model().objects.filter(pk=user_id).first()
+        if user is None:
+            return None
+        return pdf_make(user=user, org_id=org_id, year=year, stage=stage)
