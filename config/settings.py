@@ -207,7 +207,7 @@ CELERY_TASK_ROUTES = {
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {"BACKEND": "core.cache.PooledRedisCache", "LOCATION": REDIS_URL}  # one client per pool: core/cache.py
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

@@ -7,11 +7,11 @@ from django.utils.translation import gettext as _
 
 from core.registry import NavItem
 
-from .selectors import unread_count
+from .selectors import request_unread_count
 
 
 def nav_items(request, scope) -> list[NavItem]:
-    count = unread_count(user=request.user)
+    count = request_unread_count(request)
     return [
         NavItem(
             _("Thông báo"),

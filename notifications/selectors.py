@@ -18,6 +18,14 @@ def unread_count(*, user) -> int:
     return unread_get(user.pk, lambda: Notification.objects.filter(user=user, read_at__isnull=True).count())
 
 
+def request_unread_count(request) -> int:
+    """The badge's count once per request (the inbox shows it too; its page then costs one cache read)."""
+    cached = getattr(request, "_tusoi_unread", None)
+    if cached is None:
+        cached = request._tusoi_unread = unread_count(user=request.user)
+    return cached
+
+
 def notification_get_for_user(*, user, pk: int) -> Notification:
     """A notification belongs to one user; anybody else gets a 404 (its existence is not revealed)."""
     notification = Notification.objects.filter(pk=pk, user=user).first()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from core.params import page_number, site_path
 
 from . import services
-from .selectors import notification_get_for_user, notifications_for, unread_count
+from .selectors import notification_get_for_user, notifications_for, request_unread_count
 
 PAGE_SIZE = 30
 
@@ -22,7 +22,7 @@ PAGE_SIZE = 30
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(notifications_for(user=request.user), PAGE_SIZE).get_page(page_number(request.GET.get("trang")))
-    return render(request, "notifications/inbox.html", {"page": page, "unread": unread_count(user=request.user)})
+    return render(request, "notifications/inbox.html", {"page": page, "unread": request_unread_count(request)})
 
 
 @login_required

@@ -31,16 +31,23 @@ def _generation() -> int:
     return value
 
 
-def _key(user_id: int, day: dt.date, generation: int) -> str:
-    return f"tusoi:{connection.settings_dict['NAME']}:scope:{generation}:{user_id}:{day.isoformat()}"
+def _key(user_id: int, day: dt.date) -> str:
+    return f"tusoi:{connection.settings_dict['NAME']}:scope:{user_id}:{day.isoformat()}"
 
 
 def scope_get(user_id: int, day: dt.date, compute):
-    key = _key(user_id, day, _generation())
-    scope = cache.get(key)
-    if scope is None:
-        scope = compute()
-        cache.set(key, scope, TTL)
+    """The entry is stored with the generation it was computed under, and read together with the
+    current generation in one round trip: an entry of an older generation is recomputed."""
+    key = _key(user_id, day)
+    found = cache.get_many([_generation_key(), key])
+    generation = found.get(_generation_key())
+    if generation is None:
+        generation = _generation()
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    scope = compute()
+    cache.set(key, (generation, scope), TTL)
     return scope
 
 
@@ -61,8 +68,8 @@ def scopes_forget_all() -> None:
 def scope_forget(user_id: int | None) -> None:
     if user_id is None:
         return
-    generation, today = _generation(), timezone.localdate()
-    keys = [_key(user_id, today + dt.timedelta(days=delta), generation) for delta in (-1, 0, 1)]
+    today = timezone.localdate()
+    keys = [_key(user_id, today + dt.timedelta(days=delta)) for delta in (-1, 0, 1)]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
 

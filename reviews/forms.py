@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.validators import RegexValidator
@@ -143,12 +145,29 @@ class SelfAssessmentForm(SubmitRequiredMixin, forms.Form):
         return {ind.pk: (d[f"ind_{ind.pk}"], d[f"note_{ind.pk}"]) for ind in self.indicators if d[f"ind_{ind.pk}"]}
 
 
+class FixedChoiceField(forms.ChoiceField):
+    """A choice field whose choices are the same for every form: copies share them.
+
+    Each form deep-copies its fields; ChoiceField's copy deep-copies its choices, lazy labels and
+    all. The grid builds one form per member with three such lists: copying them was a quarter of
+    the grid's time. Nothing changes these choices per form, so the copies share one list."""
+
+    def __deepcopy__(self, memo):
+        result = copy.copy(self)
+        memo[id(self)] = result
+        result.widget = copy.copy(self.widget)  # sharing the choices (Select's own copy normalises them again)
+        result.widget.attrs = self.widget.attrs.copy()
+        result.error_messages = self.error_messages.copy()
+        result.validators = self.validators[:]
+        return result
+
+
 class GridRowForm(forms.Form):
     """One row of the cell grid; plain inputs so Tab walks the table row by row."""
 
     score = _score_field(_("Điểm"))
-    grade = forms.ChoiceField(label=_("Chi bộ đề xuất"), choices=GRADE_CHOICES, required=False)
-    reason = forms.ChoiceField(label=_("Lý do không xếp loại"), choices=REASON_CHOICES, required=False)
+    grade = FixedChoiceField(label=_("Chi bộ đề xuất"), choices=GRADE_CHOICES, required=False)
+    reason = FixedChoiceField(label=_("Lý do không xếp loại"), choices=REASON_CHOICES, required=False)
     reason_note = forms.CharField(label=_("Ghi rõ lý do"), required=False, max_length=255)
     sick_leave_months = forms.DecimalField(
         label=_("Tháng nghỉ ốm"),
@@ -163,7 +182,7 @@ class GridRowForm(forms.Form):
             for key in ("invalid", "min_value", "max_value", "max_digits", "max_decimal_places", "max_whole_digits")
         },
     )
-    civil_service_grade = forms.ChoiceField(label=_("Xếp loại công chức"), choices=GRADE_CHOICES, required=False)
+    civil_service_grade = FixedChoiceField(label=_("Xếp loại công chức"), choices=GRADE_CHOICES, required=False)
     note = forms.CharField(label=_("Ghi chú"), required=False, max_length=255)
 
     def to_input(self) -> GridInput:

@@ -352,6 +352,11 @@ class OrgReview(models.Model):
                 violation_error_message=_("Tổ chức đã có kiểm điểm cho năm này."),
             ),
         ]
+        indexes = [
+            # the dashboards count results needing re-decision (redecision_total): a handful of rows,
+            # not a scan of every organisation's review of the year
+            models.Index(fields=["year"], name="org_review_redecide", condition=~Q(redecide_reason="")),
+        ]
 
     def __str__(self) -> str:
         return f"{self.organization} — {self.year}"

@@ -5,6 +5,7 @@ authority and locks in reviews.services.
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html_join
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -352,6 +354,7 @@ def _grid_post(request, data, forms_by_member, cell_form, action, version):
             submit=action == "submit",
             version=version,
             user=request.user,
+            data=data,
         )
     except services.StaleVersion as exc:
         return [], [exc.message, *exc.changes]
@@ -429,14 +432,19 @@ def _options(choices, selected) -> str:
     )
 
 
+@functools.lru_cache(maxsize=512)
+def _field_options(field: str, selected: str, language: str) -> str:
+    """The <option> tags of one of the grid's fixed selects with one value selected, built once per
+    process and language (a grid repeats the same few dozen combinations over its rows). Full grade
+    names (issue 13 item 6): the grid's grade column is wide enough for them."""
+    return _options(GridRowForm.base_fields[field].choices, selected)
+
+
 def _row_options(form: GridRowForm) -> dict:
-    # full grade names (issue 13 item 6): the grid's grade column is wide enough for them
+    language = get_language()
     return {
-        "grade_options": _options(form.fields["grade"].choices, form["grade"].value()),
-        "reason_options": _options(form.fields["reason"].choices, form["reason"].value()),
-        "civil_service_grade_options": _options(
-            form.fields["civil_service_grade"].choices, form["civil_service_grade"].value()
-        ),
+        f"{name}_options": _field_options(name, "" if form[name].value() is None else str(form[name].value()), language)
+        for name in ("grade", "reason", "civil_service_grade")
     }
 
 

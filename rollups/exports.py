@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from django.core.cache import cache
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -284,28 +282,4 @@ def xlsx_response(board) -> HttpResponse:
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="tong-hop-{board.org.pk}-{board.year}.xlsx"'
-    return response
-
-
-PDF_TTL = 7 * 24 * 3600
-
-
-def pdf_response(request, template: str, context: dict) -> HttpResponse:
-    """The PDF of a dashboard, cached under the roll-up rows' `updated_at` (Dashboard.cache_key):
-    WeasyPrint takes seconds for a province, and the figures only change when a refresh below the
-    node moves that stamp. Pages listing members (cells) are rendered fresh for each request."""
-    board = context["board"]
-    key = None
-    if board.as_of is not None and board.members is None:
-        key = f"tusoi:pdf:{template}:{board.cache_key}"
-    pdf = cache.get(key) if key else None
-    if pdf is None:
-        from weasyprint import HTML  # heavy import, only when a PDF is asked for
-
-        html = render_to_string(template, context, request=request)
-        pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-        if key:
-            cache.set(key, pdf, PDF_TTL)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="tong-hop-{context["org"].pk}-{context["board"].year}.pdf"'
     return response

@@ -29,3 +29,19 @@ def rollups_rebuild(*, year: int | None = None) -> dict:
 
     with heartbeat(kind="rollups.rebuild", key="all" if year is None else year):
         return {str(y): n for y, n in services.rollups_rebuild(year=year).items()}
+
+
+@shared_task(name="exports.dashboard_pdf", acks_late=True, reject_on_worker_lost=True, max_retries=0)
+def dashboard_pdf(*, user_id: int, org_id: int, year: int, stage: str) -> str | None:
+    """Render a dashboard's PDF into the cache, as `user_id` sees it (queue: exports)."""
+    from django.contrib.auth import get_user_model
+
+    from core.db_router import replica_reads
+
+    from .pdf import pdf_make
+
+    with replica_reads(fresh=True):  # as the dashboard itself: read from the replica when there is one
+        user = get_user_model().objects.filter(pk=user_id).first()
+        if user is None:
+            return None
+        return pdf_make(user=user, org_id=org_id, year=year, stage=stage)

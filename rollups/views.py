@@ -10,7 +10,7 @@ from core.db_router import reads_from_replica
 from core.params import parse_year
 from organizations.selectors import scope_roots
 
-from . import exports, selectors
+from . import exports, pdf, selectors
 from .models import Stage
 
 
@@ -33,21 +33,7 @@ def _year_stage(request: HttpRequest) -> tuple[int, str]:
 
 def _context(request: HttpRequest, org_id: int) -> dict:
     year, stage = _year_stage(request)
-    board, ancestors = selectors.dashboard_load(user=request.user, org_id=org_id, year=year, stage=stage)
-    org = board.org
-    if org.is_cell and selectors.may_see_members(user=request.user, org=org):
-        board.members = selectors.cell_member_rows(cell=org, year=year)
-    from reviews.selectors import redecision_total
-
-    return {
-        "org": org,
-        "board": board,
-        # decided results a later fact broke (reviews' "needs re-decision"), live: one query
-        "redecision_total": redecision_total(org, year),
-        "ancestors": ancestors,
-        "stages": Stage.choices,
-        "years": [year - 1, year, year + 1],
-    }
+    return pdf.print_context(user=request.user, org_id=org_id, year=year, stage=stage)
 
 
 @login_required
@@ -62,7 +48,7 @@ def printable(request: HttpRequest, org_id: int) -> HttpResponse:
     """A4 page of the summary tables; `?pdf=1` renders the same page to PDF with WeasyPrint."""
     context = _context(request, org_id)
     if request.GET.get("pdf"):
-        return exports.pdf_response(request, "rollups/print.html", context)
+        return pdf.pdf_response(request, context)
     return render(request, "rollups/print.html", context)
 
 

@@ -45,7 +45,7 @@ from .facts import (  # noqa: F401
     review_violations,
     subunit_grades,
 )
-from .grid import GridData, GridRow, grid_load  # noqa: F401
+from .grid import GridData, GridRow, grid_load, grid_reviews_reload  # noqa: F401
 from .pages import (  # noqa: F401
     GRADE_CHOICES,
     MyReview,

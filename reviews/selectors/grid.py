@@ -125,12 +125,7 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
     members = list(
         Member.objects.filter(Q(cell=cell) | Q(pk__in=list(left))).select_related("cell").order_by("sort_key", "id")
     )
-    reviews = {
-        r.member_id: r
-        for r in MemberReview.objects.filter(
-            Q(cell=cell) | Q(member_id__in=[m.pk for m in members]), year=year
-        ).select_related("cell", "transfer_comment_cell")
-    }
+    reviews = _reviews(cell, year, [m.pk for m in members])
     known = {m.pk for m in members}
     here = [mid for mid, r in reviews.items() if r.cell_id == cell.pk and mid not in known]
     if here:  # reviewed here, member since moved on without a membership ending this year (rare)
@@ -185,6 +180,29 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
         ),
         override_max=quota_override_max(grassroots=grassroots, year=year),
     )
+
+
+def _reviews(cell: Organization, year: int, member_ids: list[int]) -> dict[int, MemberReview]:
+    return {
+        r.member_id: r
+        for r in MemberReview.objects.filter(Q(cell=cell) | Q(member_id__in=member_ids), year=year).select_related(
+            "cell", "transfer_comment_cell"
+        )
+    }
+
+
+def grid_reviews_reload(data: GridData, org_review: OrgReview) -> GridData:
+    """The reviews of a loaded grid read again, under the writer's lock on `org_review`.
+
+    A save validates and writes what the view loaded a moment before it took the lock: the reviews
+    are what it writes (and audits), so they are re-read under the lock (one query); the other facts
+    are the ones the secretary saw. A row whose review appeared meanwhile is updated, not duplicated.
+    """
+    fresh = _reviews(data.cell, data.cycle.year, [row.member.pk for row in data.rows])
+    for row in data.rows:
+        row.review = fresh.get(row.member.pk)
+    data.org_review = org_review
+    return data
 
 
 def _commitment_statuses(member_ids: list[int], year: int) -> dict[int, str]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from core.audited import update_with_history
 from notifications.events import notify
 from organizations.models import Organization, OrgKind, Position, PositionKind
 from organizations.selectors import positions_open_on
@@ -164,7 +165,7 @@ def cell_decide(
         "redecide_reason",
         "other_approved_by",
     ]
-    bulk_update_with_history(reviews, MemberReview, fields, default_user=user)
+    update_with_history(reviews, MemberReview, fields, user=user)  # one statement, audit included
     _remediation_from_reviews(reviews, user)
     from .facts import removal_flags_apply  # issue 10: two years NOT_COMPLETED (REFERENCE 2.4.3)
 

@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
+from core.audited import update_with_history
 from organizations.models import Organization
 
 from .. import rules
@@ -123,6 +124,7 @@ def grid_save(
     submit: bool = False,
     version: int | None = None,
     user=None,
+    data: sel.GridData | None = None,
 ) -> list[Violation]:
     """Save the whole cell in one transaction; on submit, refuse (save nothing) if any rule is broken.
 
@@ -130,11 +132,16 @@ def grid_save(
     a warning; the binding check is at decision (services.decisions.cell_decide), so the outcome does
     not depend on which cell submits first. Returns the violations left (warnings).
     `version` is the stamp the form was opened with: a concurrent save in between → StaleVersion.
+    `data`: the grid the caller has just loaded for this cell and cycle (the view does, to bind its
+    forms); its reviews are read again under the lock instead of loading the whole grid twice.
     """
     require_cell_editor(user, cell)
     org_review = org_review_lock(cell, cycle)
     require_open(org_review)
-    data = sel.grid_load(cell=cell, cycle=cycle)
+    if data is not None and data.cell.pk == cell.pk and data.cycle.pk == cycle.pk:
+        data = sel.grid_reviews_reload(data, org_review)
+    else:
+        data = sel.grid_load(cell=cell, cycle=cycle)
     version_check(org_review, version, lambda: grid_changes(data, inputs))
     violations = grid_validate(data, inputs, org_grade=org_grade, org_score=org_score, complete=submit)
     blocking = [v for v in violations if v.code not in QUOTA_CODES] if submit else []
@@ -152,7 +159,9 @@ def grid_save(
         org_review.members_submitted_at = timezone.now()
         org_review.return_reason = ""
     org_review.version += 1
-    org_review.full_clean()
+    # The row is locked and keeps its organisation, cycle and year: their existence and uniqueness
+    # checks (three queries) cannot fail here; the typed values are still validated.
+    org_review.full_clean(exclude=["organization", "cycle"], validate_unique=False)
     org_review.save()
     changed([cell.pk], cycle.year)
     return violations
@@ -236,9 +245,7 @@ def _write_rows(data: sel.GridData, inputs: dict[int, GridInput], *, submit: boo
     if new:
         bulk_create_with_history(new, MemberReview, default_user=user)
     if changed_rows:
-        bulk_update_with_history(
-            changed_rows, MemberReview, [*_GRID_FIELDS, "cell", "other_approved_by"], default_user=user
-        )
+        update_with_history(changed_rows, MemberReview, [*_GRID_FIELDS, "cell", "other_approved_by"], user=user)
 
 
 @transaction.atomic

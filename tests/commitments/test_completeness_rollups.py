@@ -54,3 +54,19 @@ def test_completeness_queries_are_constant_from_1_to_30_cells(client, cast, cycl
     response, thirty = _page(client, cast.province, cast.tree.province)
     assert len(one) == len(thirty)
     assert response.context["table"]["total"]["members"] == 33
+
+
+def test_cached_table_follows_the_rollups_stamp(client, cast, cycle):
+    """The rendered table is cached under the roll-ups' `updated_at`: a refresh shows the new numbers."""
+    rollups_rebuild(year=cycle.year)
+    before, _sql = _page(client, cast.province, cast.tree.province)
+    total_before = before.context["table"]["total"]["submitted"]
+    assert f'<td class="num">{total_before}</td>' in before.content.decode()
+    submit(cast, cycle)
+    rollups_rebuild(year=cycle.year)
+    after, _sql = _page(client, cast.province, cast.tree.province)
+    total_after = after.context["table"]["total"]["submitted"]
+    assert total_after == total_before + 1
+    page = after.content.decode()
+    assert page.count('data-testid="total"') == 1
+    assert f'<td>Toàn đảng bộ</td><td class="num">{after.context["table"]["total"]["members"]}</td><td class="num">{total_after}</td>' in page

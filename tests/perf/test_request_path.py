@@ -70,3 +70,27 @@ def test_cached_scope_follows_an_ended_position(cast):
     position.save()
     fresh = type(cast.secretary.user).objects.get(pk=cast.secretary.user.pk)
     assert not user_scope(fresh).covers(cast.tree.cell.path, act=True)
+
+
+def test_floor_page_reads_the_cache_three_times_with_one_client(client, cast, monkeypatch):
+    """Session, scope (with its generation) and unread counter: one cache round trip each, and the
+    redis client is built once per pool, not once per call (core.cache)."""
+    from django.core.cache import cache
+
+    if not hasattr(cache, "_cache") or not hasattr(cache._cache, "_clients"):
+        pytest.skip("Redis cache not configured")
+    _login(client, cast.secretary)
+    url = reverse("notifications:inbox")
+    client.get(url)
+    built = len(cache._cache._clients)
+    calls = []
+    original = type(cache._cache).get_client
+
+    def counting(self, key=None, *, write=False):
+        calls.append(write)
+        return original(self, key, write=write)
+
+    monkeypatch.setattr(type(cache._cache), "get_client", counting)
+    _queries(client, url)
+    assert len(calls) <= 3, calls
+    assert len(cache._cache._clients) == built
