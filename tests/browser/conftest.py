@@ -1,12 +1,23 @@
 """Headless Chromium (Debian's /usr/bin/chromium) driven by Playwright; never a downloaded browser."""
 
 import os
+import tempfile
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Screenshots of the main pages (issue 13's closing note) go here: SCREENSHOT_DIR, or a folder under /tmp.
+SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR") or Path(tempfile.gettempdir()) / "tusoi-screenshots")
+
+
+def screenshot_path(name: str) -> str:
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    return str(SCREENSHOT_DIR / name)
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

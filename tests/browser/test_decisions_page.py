@@ -3,7 +3,6 @@ marks the row, nothing preselected without a proposal, one collapsible section p
 as proposed for one cell, 16 px / 44 px, and axe finds nothing critical or serious."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -11,12 +10,11 @@ from playwright.sync_api import expect
 
 from reviews import services
 from reviews.models import GradingRegime, MemberReview, ReviewStatus
-from tests.browser.conftest import login
+from tests.browser.conftest import login, screenshot_path
 from tests.factories import MemberFactory
 from tests.reviews.helpers import propose
 
 pytestmark = pytest.mark.django_db(transaction=True)
-SHOTS = Path("/work/wt/_shots/decide")
 
 
 def _propose_both(cast, first_cell_grade="GOOD"):
@@ -142,7 +140,7 @@ def test_decision_page_accessibility_sizes_and_screenshot(browser, live_server, 
     context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 768})
     page = context.new_page()
     _open_decisions(page, live_server, cast)
-    page.screenshot(path=str(SHOTS / "decisions_1366.png"))
+    page.screenshot(path=screenshot_path("decisions_1366.png"))
     section = _section(page, cast.tree.cell)
     section.locator("summary").click()
     section.get_by_label(f"Quyết định {cast.member.member.full_name}").select_option("COMPLETED")
@@ -150,7 +148,7 @@ def test_decision_page_accessibility_sizes_and_screenshot(browser, live_server, 
     expect(page.get_by_test_id("error-summary")).to_be_visible()
     for summary in page.locator("details:not([open]) > summary").all():
         summary.click()
-    page.screenshot(path=str(SHOTS / "decisions_1366_error_full.png"), full_page=True)
+    page.screenshot(path=screenshot_path("decisions_1366_error_full.png"), full_page=True)
     result = Axe().run(page)
     bad = [v for v in result.response["violations"] if v["impact"] in ("critical", "serious")]
     assert bad == [], result.generate_report()

@@ -6,7 +6,6 @@ no serious accessibility violation)."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -15,12 +14,11 @@ from playwright.sync_api import expect
 from organizations.models import Member
 from reviews import services
 from reviews.models import GradingRegime
-from tests.browser.conftest import login
+from tests.browser.conftest import login, screenshot_path
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = "/work/wt/_shots/grid"
 
 
 def _cycle(tree):
@@ -185,11 +183,10 @@ def test_the_grid_is_readable_at_1366_by_768(browser, live_server, cast):
     bad = [v["id"] for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
     assert bad == [], results.generate_report()
 
-    if os.path.isdir(SHOTS):  # the screenshot for the issue's closing note (outside git)
-        page.goto(url)
-        page.locator("[data-testid=grid]").scroll_into_view_if_needed()
-        page.evaluate("window.scrollBy(0, -110)")
-        page.screenshot(path=f"{SHOTS}/grid_1366.png")
-        page.screenshot(path=f"{SHOTS}/grid_1366_full.png", full_page=True)
+    page.goto(url)  # the screenshots for the issue's closing note
+    page.locator("[data-testid=grid]").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, -110)")
+    page.screenshot(path=screenshot_path("grid_1366.png"))
+    page.screenshot(path=screenshot_path("grid_1366_full.png"), full_page=True)
     context.close()
     assert csp == []

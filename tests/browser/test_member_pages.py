@@ -2,7 +2,6 @@
 forms, the six member pages at 360×740 in mobile emulation, and axe on the forms at desktop size."""
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -11,12 +10,11 @@ from commitments.services import ActionInput, commitment_save
 from notifications.models import Notification
 from reviews import services as review_services
 from reviews.models import GradingRegime, Indicator, MemberReview
-from tests.browser.conftest import login, watch_csp
+from tests.browser.conftest import login, screenshot_path, watch_csp
 from tests.commitments.conftest import AREAS, ensure_indicators, open_cycle
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = Path("/work/wt/_shots/member")
 
 
 def review_cycle(tree):
@@ -248,8 +246,7 @@ def test_member_page_fits_a_phone(browser, live_server, cast, name):
     page.goto(f"{live_server.url}{path}")
     assert page.url.endswith(path), page.url
     found = page.evaluate(PHONE_CHECK)
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}_360.png"))
+    page.screenshot(path=screenshot_path(f"{name}_360.png"))
     context.close()
     width, inner = found["scroll"]
     assert width <= inner, f"horizontal scroll: {width} > {inner}"
