@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('organizations', '0005_member_search_trgm'),
-        ('reviews', '0012_review_scan_and_correction'),
+        ('reviews', '0013_org_review_redecide_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
