@@ -98,8 +98,10 @@ def test_a_row_is_autosaved_as_it_is_typed_and_the_draft_can_be_discarded(page, 
     page.locator(f"[name=m{first.pk}-grade]").select_option("COMPLETED")
     expect(page.get_by_test_id("draft-autosaved")).to_contain_text("Đã tự động lưu nháp lúc")
     page.locator(f"[name=m{first.pk}-note]").fill("Còn đi họp muộn")
-    page.keyboard.press("Tab")  # leaving the field is the change that autosaves
-    page.wait_for_load_state("networkidle")
+    # leaving the field is the change that autosaves: wait for that row's save, not for a quiet network
+    with page.expect_response(lambda r: f"dong={first.pk}" in r.url and r.request.method == "POST") as saved:
+        page.keyboard.press("Tab")
+    assert saved.value.ok
 
     page.goto(url)  # no button was pressed
     expect(page.get_by_test_id("draft-restored")).to_be_visible()
