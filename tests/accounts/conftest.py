@@ -1,6 +1,8 @@
 import pytest
 from django_otp.oath import TOTP
 
+from tests.reviews.helpers import cycle_2026
+
 
 @pytest.fixture
 def two_factor(settings):
@@ -17,16 +19,6 @@ def totp_now(device) -> str:
 
 @pytest.fixture
 def review_cycle(tree):
-    import datetime as dt
 
-    from reviews import services
-    from reviews.models import GradingRegime
 
-    return services.cycle_create(
-        organization=tree.province,
-        year=2026,
-        regime=GradingRegime.objects.get(code="QD366-2025"),
-        self_assessment_deadline=dt.date(2026, 12, 10),
-        meeting_deadline=dt.date(2026, 12, 20),
-        decision_deadline=dt.date(2027, 1, 15),
-    )
+    return cycle_2026(tree)

@@ -2,17 +2,16 @@
 marks the row, nothing preselected without a proposal, one collapsible section per cell, approve all
 as proposed for one cell, 16 px / 44 px, and axe finds nothing critical or serious."""
 
-import datetime as dt
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from reviews import services
-from reviews.models import GradingRegime, MemberReview, ReviewStatus
+from reviews.models import MemberReview, ReviewStatus
 from tests.browser.conftest import login, screenshot_path
 from tests.factories import MemberFactory
-from tests.reviews.helpers import propose
+from tests.reviews.helpers import cycle_2026, propose
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,14 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def _propose_both(cast, first_cell_grade="GOOD"):
     """Both cells of the grassroots committee submitted their proposals."""
     tree = cast.tree
-    cycle = services.cycle_create(
-        organization=tree.province,
-        year=2026,
-        regime=GradingRegime.objects.get(code="QD366-2025"),
-        self_assessment_deadline=dt.date(2026, 12, 10),
-        meeting_deadline=dt.date(2026, 12, 20),
-        decision_deadline=dt.date(2027, 1, 15),
-    )
+    cycle = cycle_2026(tree)
     for cell, extra, grade in ((tree.cell, 4, first_cell_grade), (tree.cell2, 3, "GOOD")):
         for _ in range(extra):
             MemberFactory(cell=cell)

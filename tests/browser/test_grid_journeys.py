@@ -5,31 +5,21 @@ no serious accessibility violation)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from organizations.models import Member
-from reviews import services
-from reviews.models import GradingRegime
 from tests.browser.conftest import login, screenshot_path
 from tests.factories import MemberFactory
+from tests.reviews.helpers import cycle_2026
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 
 def _cycle(tree):
-    return services.cycle_create(
-        organization=tree.province,
-        year=2026,
-        regime=GradingRegime.objects.get(code="QD366-2025"),
-        self_assessment_deadline=dt.date(2026, 12, 10),
-        meeting_deadline=dt.date(2026, 12, 20),
-        decision_deadline=dt.date(2027, 1, 15),
-    )
+    return cycle_2026(tree)
 
 
 def _members(cell) -> list[Member]:

@@ -1,30 +1,22 @@
 """Journey: the secretary fills the grid of a 22-member cell, meets the quota, fixes it and submits;
 the grassroots committee decides; the member sees the decided grade."""
 
-import datetime as dt
 
 import pytest
 from playwright.sync_api import expect
 
 from organizations.models import Member
-from reviews import services
-from reviews.models import GradingRegime, MemberReview, ReviewStatus
+from reviews.models import MemberReview, ReviewStatus
 from tests.browser.conftest import login
 from tests.factories import MemberFactory
 from tests.minutes import record_minutes
+from tests.reviews.helpers import cycle_2026
 
 
 @pytest.mark.django_db(transaction=True)
 def test_grid_quota_submit_decide_and_member_sees_grade(page, live_server, cast):
     tree = cast.tree
-    cycle = services.cycle_create(
-        organization=tree.province,
-        year=2026,
-        regime=GradingRegime.objects.get(code="QD366-2025"),
-        self_assessment_deadline=dt.date(2026, 12, 10),
-        meeting_deadline=dt.date(2026, 12, 20),
-        decision_deadline=dt.date(2027, 1, 15),
-    )
+    cycle = cycle_2026(tree)
     for _ in range(20):
         MemberFactory(cell=tree.cell)
     members = list(Member.objects.filter(cell=tree.cell).order_by("pk"))

@@ -14,22 +14,16 @@ from organizations.models import Member, OrgKind, PositionKind
 from organizations.services import position_assign
 from quarterly.services import quarterly_cycle_create
 from reviews import services
-from reviews.models import GradingRegime, MemberReview, ReviewStatus
+from reviews.models import MemberReview, ReviewStatus
 from tests.browser.conftest import login
 from tests.factories import MemberFactory, UserFactory, make_org
 from tests.minutes import record_minutes
 from tests.notifications.smtp import SmtpServer, body
+from tests.reviews.helpers import cycle_2026
 
 
 def _cycle(tree):
-    return services.cycle_create(
-        organization=tree.province,
-        year=2026,
-        regime=GradingRegime.objects.get(code="QD366-2025"),
-        self_assessment_deadline=dt.date(2026, 12, 10),
-        meeting_deadline=dt.date(2026, 12, 20),
-        decision_deadline=dt.date(2027, 1, 15),
-    )
+    return cycle_2026(tree)
 
 
 @pytest.mark.django_db(transaction=True)

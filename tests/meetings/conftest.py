@@ -9,21 +9,13 @@ import pytest
 
 from organizations.models import OrgKind, PositionKind
 from organizations.services import position_assign
-from reviews import services
-from reviews.models import GradingRegime
 from tests.factories import MemberFactory, UserFactory, make_org
+from tests.reviews.helpers import cycle_2026
 
 
 @pytest.fixture
 def cycle(tree):
-    return services.cycle_create(
-        organization=tree.province,
-        year=2026,
-        regime=GradingRegime.objects.get(code="QD366-2025"),
-        self_assessment_deadline=dt.date(2026, 12, 10),
-        meeting_deadline=dt.date(2026, 12, 20),
-        decision_deadline=dt.date(2027, 1, 15),
-    )
+    return cycle_2026(tree)
 
 
 @pytest.fixture

@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from organizations.models import Member
 from reviews import services
+from reviews.models import GradingRegime
 from reviews.services import GridInput
 
 SCORES = {"EXCELLENT": Decimal("95"), "GOOD": Decimal("80"), "COMPLETED": Decimal("60"), "NOT_COMPLETED": Decimal("40")}
+
+
+def cycle_2026(tree, regime: str = "QD366-2025"):
+    """The 2026 review cycle of the test province, with the deadlines the tests' dates assume."""
+    return services.cycle_create(
+        organization=tree.province,
+        year=2026,
+        regime=GradingRegime.objects.get(code=regime),
+        self_assessment_deadline=dt.date(2026, 12, 10),
+        meeting_deadline=dt.date(2026, 12, 20),
+        decision_deadline=dt.date(2027, 1, 15),
+    )
 
 
 def members_of(cell):
