@@ -19,6 +19,4 @@ def totp_now(device) -> str:
 
 @pytest.fixture
 def review_cycle(tree):
-
-
     return cycle_2026(tree)

@@ -2,7 +2,6 @@
 marks the row, nothing preselected without a proposal, one collapsible section per cell, approve all
 as proposed for one cell, 16 px / 44 px, and axe finds nothing critical or serious."""
 
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect

@@ -17,7 +17,6 @@ from tests.reviews.helpers import cycle_2026
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-
 def _cycle(tree):
     return cycle_2026(tree)
 

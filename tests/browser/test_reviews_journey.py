@@ -1,7 +1,6 @@
 """Journey: the secretary fills the grid of a 22-member cell, meets the quota, fixes it and submits;
 the grassroots committee decides; the member sees the decided grade."""
 
-
 import pytest
 from playwright.sync_api import expect
 
