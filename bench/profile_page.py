@@ -1,7 +1,8 @@
 """Profile one page through the Django test client: p50 over N runs, queries, and a pyinstrument tree.
 
     DATABASE_URL=… REDIS_URL=… .venv/bin/python bench/profile_page.py --user bithu --url /thong-bao/ [--post] [--n 50]
-`--url grid` picks the bench secretary's cell grid (bench/perf_table.py's first cell) and `--post` saves it.
+`--url grid` picks the grid of the cell `--user` is secretary of (`--user bench-bithu-0`: perf_table's
+first cell) and `--post` saves it.
 pyinstrument is a profiler for this script only (not in requirements.txt).
 """
 
@@ -27,6 +28,20 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
+def _resolve(url: str, username: str) -> str:
+    """`grid`: the cell grid of the cell this user is secretary of (perf_table's bench-bithu-0 has one)."""
+    if url != "grid":
+        return url
+    from django.urls import reverse
+
+    from organizations.models import Position, PositionKind
+
+    position = Position.objects.filter(user__username=username, kind=PositionKind.CELL_SECRETARY).first()
+    if position is None:
+        sys.exit(f"{username} is no cell secretary: pass --user bench-bithu-0 (made by bench/perf_table.py)")
+    return reverse("reviews:grid", args=[position.organization_id])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--user", default="bithu")
@@ -41,7 +56,7 @@ def main() -> None:
     from perf_table import logged_in
 
     client = logged_in(args.user)
-    url, data = args.url, None
+    url, data = _resolve(args.url, args.user), None
     if args.post:
         sys.path.insert(0, os.path.join(ROOT, "bench"))
         from perf_table import form_of
