@@ -209,8 +209,7 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
     if posting:
         version = action_form.cleaned_data["version"]
         result = _grid_post(request, data, forms_by_member, cell_form, action, version)
-        if isinstance(result, HttpResponse):
-            grid_drafts.grid_draft_drop(cell=cell, cycle=cycle)  # saved: the draft is now the grid
+        if isinstance(result, HttpResponse):  # saved: grid_save dropped the draft with it
             return result
         violations, top_errors = result
         draft = _grid_draft_keep(request, data)  # checked or refused: nothing typed is lost on reload

@@ -20,7 +20,7 @@ from organizations.models import Organization
 
 from .. import rules
 from .. import selectors as sel
-from ..models import Grade, MemberReview, OrgReview, ReviewCycle, ReviewStatus
+from ..models import Grade, GridDraft, MemberReview, OrgReview, ReviewCycle, ReviewStatus
 from ..rules import Violation
 from .base import LOCKED_BATCH, RulesRefused, changed, org_review_lock, version_check
 
@@ -163,6 +163,9 @@ def grid_save(
     # checks (three queries) cannot fail here; the typed values are still validated.
     org_review.full_clean(exclude=["organization", "cycle"], validate_unique=False)
     org_review.save()
+    # What the secretary had typed is now the saved grid: its draft goes in the same transaction
+    # (issue 13 item 5), whoever saves (the page, a command, a test).
+    GridDraft.objects.filter(organization=cell, year=cycle.year).delete()
     changed([cell.pk], cycle.year)
     return violations
 

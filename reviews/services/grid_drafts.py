@@ -66,14 +66,9 @@ def grid_draft_save(
     return draft
 
 
-def grid_draft_drop(*, cell: Organization, cycle: ReviewCycle) -> None:
-    """The grid was saved or submitted: what it held is now the saved state (called by the view
-    after grid_save succeeded)."""
-    GridDraft.objects.filter(organization=cell, year=cycle.year).delete()
-
-
 @transaction.atomic
 def grid_draft_discard(*, cell: Organization, cycle: ReviewCycle, user) -> None:
-    """The secretary chose to drop the restored draft and see the saved grid again."""
+    """The secretary chose to drop the restored draft and see the saved grid again. (A successful
+    grid_save drops it too, in its own transaction.)"""
     require_cell_editor(user, cell)
-    grid_draft_drop(cell=cell, cycle=cycle)
+    GridDraft.objects.filter(organization=cell, year=cycle.year).delete()

@@ -152,3 +152,21 @@ def test_the_cell_grade_is_restored_too(client, cast, cycle):
     )
     form = client.get(_url(cell)).context["cell_form"]
     assert (form["org_grade"].value(), form["org_score"].value()) == ("EXCELLENT", "91")
+
+
+def test_grid_save_itself_drops_the_draft_and_a_refused_save_keeps_it(cast, cycle):
+    """The drop is part of the save's transaction (any caller), not a step the page adds after it."""
+    from reviews import services
+    from reviews.services import GridInput, RulesRefused
+
+    cell, secretary = cast.tree.cell, cast.secretary.user
+    ids = [m.pk for m in members_of(cell)]
+    grid_draft_save(cell=cell, cycle=cycle, values={f"m{ids[0]}-grade": "GOOD"}, member_ids=ids, user=secretary)
+    # an unstorable row (a grade and a not-graded reason) is refused even in a draft save: nothing changes
+    with pytest.raises(RulesRefused):
+        services.grid_save(
+            cell=cell, cycle=cycle, inputs={ids[0]: GridInput(grade="GOOD", reason="OTHER")}, user=secretary
+        )
+    assert GridDraft.objects.filter(organization=cell, year=cycle.year).exists()
+    services.grid_save(cell=cell, cycle=cycle, inputs={ids[0]: GridInput(grade="GOOD", score=80)}, user=secretary)
+    assert not GridDraft.objects.filter(organization=cell, year=cycle.year).exists()
