@@ -53,3 +53,25 @@ def update_with_history(objs: Sequence[models.Model], model: type[models.Model],
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+def insert_initial_history(model: type[models.Model], *, where: str, params: Sequence, reason: str) -> int:
+    """The "+" history row of every row of `model` matching `where` (SQL over alias `t`) that has
+    none yet, in one `INSERT … SELECT`; return the rows written.
+
+    For rows written by COPY (seeds, imports), which bypass simple_history's signals: its
+    `bulk_history_create` builds a model instance per row, which at a million rows is most of a seed.
+    """
+    history = get_history_manager_for_model(model).model
+    q = connection.ops.quote_name
+    pk = model._meta.pk.column
+    tracked = [q(f.column) for f in history.tracked_fields]
+    sql = (
+        f"INSERT INTO {q(history._meta.db_table)} ({', '.join(tracked)}, "
+        "history_date, history_change_reason, history_type, history_user_id) "
+        f"SELECT {', '.join('t.' + c for c in tracked)}, %s, %s, '+', NULL FROM {q(model._meta.db_table)} t "
+        f"WHERE ({where}) AND NOT EXISTS (SELECT 1 FROM {q(history._meta.db_table)} h WHERE h.{q(pk)} = t.{q(pk)})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [timezone.now(), reason, *params])
+        return cursor.rowcount

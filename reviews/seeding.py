@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from core.audited import insert_initial_history
 from core.bulk import bulk_copy
 from organizations.models import Member, MemberStatus, Organization, OrgKind
 from organizations.seeding import SeedResult
@@ -160,24 +161,12 @@ def seed_reviews(result: SeedResult) -> None:
 
 
 SEED_REASON = "Dữ liệu mẫu"
-HISTORY_BATCH = 5000
 
 
 def seed_initial_history(*, model, cycle: ReviewCycle) -> int:
     """The "+" history row of every seeded row of the cycle that has none (COPY bypasses the
-    signals), written with simple-history's bulk_history_create, as its populate_history command
-    does. Without it the first change shows every field as "— → value", credited to its author."""
-    have = model.history.filter(cycle_id=cycle.id).values("id")
-    rows = model.objects.filter(cycle=cycle).exclude(id__in=have).order_by("id")
-    written, batch = 0, []
-    for row in rows.iterator(chunk_size=HISTORY_BATCH):
-        batch.append(row)
-        if len(batch) == HISTORY_BATCH:
-            written += len(model.history.bulk_history_create(batch, default_change_reason=SEED_REASON))
-            batch = []
-    if batch:
-        written += len(model.history.bulk_history_create(batch, default_change_reason=SEED_REASON))
-    return written
+    signals). Without it the first change shows every field as "— → value", credited to its author."""
+    return insert_initial_history(model, where="t.cycle_id = %s", params=[cycle.id], reason=SEED_REASON)
 
 
 def _grassroots_reviews(province: Organization, cycle: ReviewCycle, rng: random.Random):
