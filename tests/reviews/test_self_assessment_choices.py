@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews import services
 from reviews.forms import MSG_ANSWER_REQUIRED, SelfAssessmentForm
@@ -88,7 +89,7 @@ def test_submitted_review_is_read_only_with_a_dated_banner(client, cast, cycle):
     assert client.post(MY, _data(indicators)).status_code == 302
     review = MemberReview.objects.get()
     html = client.get(MY).content.decode()
-    assert f"Đồng chí đã nộp bản kiểm điểm ngày {review.self_submitted_at:%d/%m/%Y}" in html
+    assert f"Đồng chí đã nộp bản kiểm điểm ngày {timezone.localtime(review.self_submitted_at):%d/%m/%Y}" in html
     assert 'data-testid="review-form"' not in html and "<textarea" not in html and 'type="radio"' not in html
     assert html.count("Không có biểu hiện") >= 27
     # Until the cell proposes, "Sửa bản kiểm điểm" reopens the form.
