@@ -1,12 +1,28 @@
-"""Issue 14's table in one JSON: every row as a ratio to the floor page measured in the same
-interleaved loop, with absolute times, query counts and /proc/loadavg next to each figure.
+"""Issue 14's table in one JSON: every row as a ratio to the floor page (the inbox) measured in the same
+interleaved loop, with absolute p50/p95, query counts and /proc/loadavg next to each figure.
 
 Run against a seeded database (`seed_demo --members 1000000`, or `--national --members 5500000`):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tusoi_perf_1m REDIS_URL=redis://127.0.0.1:6379/8 \
-        .venv/bin/python bench/perf_table.py [--reps 15] [--no-concurrency] > bench.json
-The concurrency rows start gunicorn (4 workers) on 127.0.0.1:8181 and, when `pgbouncer` is
-installed, PgBouncer in transaction pooling on 6432 (scripts/pgbouncer.sh) for the second run.
-Draft saves and one cell decision are written to the database (a bench database, not rolled back).
+        .venv/bin/python bench/perf_table.py [--reps 15] [--only ROW[,ROW…]] [--no-concurrency] \
+        [--decide-reps 5] [--port 8181] [--pgbouncer-port 6432] [--eager] [--label TEXT] > bench.json
+
+--only          run only these rows (the JSON's row keys; an unknown name is an error listing the
+                valid ones). The floor always runs, interleaved with the selected rows.
+Rows:
+  <level>_dashboard   the dashboard at each level present in the database (central — a national seed
+                      only —, province, district, commune, grassroots_committee, cell), read by the
+                      seed's demo login of that level or a bench login given a position there
+  grid_get, grid_post_save, completeness_province, member_search_app_*, admin_*, province_pdf_*
+  cell_decide         reviews.services.cell_decide alone on a proposed cell of >= 15 members whose
+                      decision passes the rules, in a transaction rolled back (re-runnable); p50 of
+                      --decide-reps runs and the query count
+  grade_decided_to_province_row   one cell's roll-up refresh up to the province, in-process
+  concurrent_saves_16_direct / _pgbouncer   16 secretaries saving different cells through gunicorn
+                      (4 workers) on 127.0.0.1:--port; the clock starts once every client has opened
+                      its grid, 10 saves each: saves/s, p50, p95, errors. The second starts PgBouncer
+                      (transaction pooling, scripts/pgbouncer.sh) on --pgbouncer-port and stops it after.
+Written to the database (a bench database): grid draft saves and the bench logins' positions; the
+cell decisions are rolled back.
 """
 
 from __future__ import annotations
