@@ -1,12 +1,28 @@
-"""Issue 14's table in one JSON: every row as a ratio to the floor page measured in the same
-interleaved loop, with absolute times, query counts and /proc/loadavg next to each figure.
+"""Issue 14's table in one JSON: every row as a ratio to the floor page (the inbox) measured in the same
+interleaved loop, with absolute p50/p95, query counts and /proc/loadavg next to each figure.
 
 Run against a seeded database (`seed_demo --members 1000000`, or `--national --members 5500000`):
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/tusoi_perf_1m REDIS_URL=redis://127.0.0.1:6379/8 \
-        .venv/bin/python bench/perf_table.py [--reps 15] [--no-concurrency] > bench.json
-The concurrency rows start gunicorn (4 workers) on 127.0.0.1:8181 and, when `pgbouncer` is
-installed, PgBouncer in transaction pooling on 6432 (scripts/pgbouncer.sh) for the second run.
-Draft saves and one cell decision are written to the database (a bench database, not rolled back).
+        .venv/bin/python bench/perf_table.py [--reps 15] [--only ROW[,ROW…]] [--no-concurrency] \
+        [--decide-reps 5] [--port 8181] [--pgbouncer-port 6432] [--eager] [--label TEXT] > bench.json
+
+--only          run only these rows (the JSON's row keys; an unknown name is an error listing the
+                valid ones). The floor always runs, interleaved with the selected rows.
+Rows:
+  <level>_dashboard   the dashboard at each level present in the database (central — a national seed
+                      only —, province, district, commune, grassroots_committee, cell), read by the
+                      seed's demo login of that level or a bench login given a position there
+  grid_get, grid_post_save, completeness_province, member_search_app_*, admin_*, province_pdf_*
+  cell_decide         reviews.services.cell_decide alone on a proposed cell of >= 15 members whose
+                      decision passes the rules, in a transaction rolled back (re-runnable); p50 of
+                      --decide-reps runs and the query count
+  grade_decided_to_province_row   one cell's roll-up refresh up to the province, in-process
+  concurrent_saves_16_direct / _pgbouncer   16 secretaries saving different cells through gunicorn
+                      (4 workers) on 127.0.0.1:--port; the clock starts once every client has opened
+                      its grid, 10 saves each: saves/s, p50, p95, errors. The second starts PgBouncer
+                      (transaction pooling, scripts/pgbouncer.sh) on --pgbouncer-port and stops it after.
+Written to the database (a bench database): grid draft saves and the bench logins' positions; the
+cell decisions are rolled back.
 """
 
 from __future__ import annotations
@@ -41,6 +57,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -50,7 +67,6 @@ from organizations.models import Member, Organization, OrgKind, PositionKind  # 
 from reviews.models import OrgReview, ReviewStatus  # noqa: E402
 
 User = get_user_model()
-GUNICORN_PORT = 8181
 FORM = "application/x-www-form-urlencoded"  # how the browser posts the grid (the test client's default is multipart)
 
 
@@ -162,13 +178,58 @@ def open_cells(province: Organization, year: int, count: int, size: tuple[int, i
     return cells
 
 
+# Every row the table can have, in the order it prints them. `floor` always runs (the ratios need it).
+DASHBOARD_LEVELS = [
+    # (row prefix, kind, the seed's demo login reading that level — see organizations.seeding._demo_users)
+    ("central", OrgKind.CENTRAL, "trunguong"),
+    ("province", OrgKind.PROVINCE, "tinhuy"),
+    ("district", OrgKind.DISTRICT, None),
+    ("commune", OrgKind.COMMUNE, "xauy"),
+    ("grassroots_committee", OrgKind.GRASSROOTS_COMMITTEE, "dangbo"),
+    ("cell", OrgKind.CELL, "bithu"),
+]
+DASHBOARD_ROWS = [f"{level}_dashboard" for level, _, _ in DASHBOARD_LEVELS]
+LOOP_ROWS = [
+    *DASHBOARD_ROWS,
+    "grid_get",
+    "grid_post_save",
+    "completeness_province",
+    "member_search_app_common",
+    "member_search_app_rare",
+    "admin_member_search",
+    "admin_members_changelist",
+    "province_pdf_cached",
+]
+CONCURRENCY_ROWS = ["concurrent_saves_16_direct", "concurrent_saves_16_pgbouncer"]
+ROWS = ["floor", "province_pdf_first_render", *LOOP_ROWS, "cell_decide", "grade_decided_to_province_row",
+        *CONCURRENCY_ROWS]
+
+
+def selected_rows(only: str | None, no_concurrency: bool) -> list[str]:
+    if not only:
+        rows = list(ROWS)
+    else:
+        rows = [name.strip() for name in only.split(",") if name.strip()]
+        unknown = [name for name in rows if name not in ROWS]
+        if unknown:
+            raise SystemExit(f"--only: unknown row(s) {', '.join(unknown)}; valid rows: {', '.join(ROWS)}")
+    if no_concurrency:
+        rows = [name for name in rows if name not in CONCURRENCY_ROWS]
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--only", metavar="ROW[,ROW…]", help="run only these rows (the floor always runs)")
     parser.add_argument("--no-concurrency", action="store_true")
+    parser.add_argument("--decide-reps", type=int, default=5, help="timed cell_decide repetitions (rolled back)")
+    parser.add_argument("--port", type=int, default=8181, help="gunicorn's port for the concurrency rows")
+    parser.add_argument("--pgbouncer-port", type=int, default=6432)
     parser.add_argument("--label", default="")
     parser.add_argument("--eager", action="store_true", help="tasks (roll-up refreshes) in the request")
     args = parser.parse_args()
+    want = selected_rows(args.only, args.no_concurrency)
     settings.ALLOWED_HOSTS = ["*"]
     from django.utils import timezone
 
@@ -176,6 +237,7 @@ def main() -> None:
     started = time.time()
     out: dict = {
         "label": args.label,
+        "only": args.only or "",
         "rollup_refresh": "in the request (eager)" if args.eager else "off the request (outbox → rollups worker)",
         "database": connection.settings_dict["NAME"],
         "members": Member.objects.count(),
@@ -188,78 +250,85 @@ def main() -> None:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         out["database_size"] = cursor.fetchone()[0]
 
-    root = Organization.objects.filter(depth=1).order_by("path").first()
-    central = root if root.kind == OrgKind.CENTRAL else None
     province = Organization.objects.filter(kind=OrgKind.PROVINCE).order_by("path").first()
-    secretary_cell = open_cells(province, year, 1, (55, 65)) or open_cells(province, year, 1, (30, 200))
-    cell = secretary_cell[0]
-    grid_user = secretary_for(cell, 0)
-    committee = cell.grassroots()
-    from organizations.models import Position
-
-    decider, _ = User.objects.get_or_create(username="bench-dangbo")
-    Position.objects.get_or_create(
-        user=decider, organization=committee, kind=PositionKind.STANDING_COMMITTEE, defaults={"valid_from": "2020-01-01"}
-    )
+    floor_url = reverse("notifications:inbox")
     floor = logged_in("bithu")
-    tinhuy = logged_in("tinhuy")
-    grid = logged_in(grid_user.username)
-    admin = logged_in("admin")
-    central_client = logged_in("trunguong") if central and User.objects.filter(username="trunguong").exists() else None
+    # Clients are made once per login and only for the rows asked for (each login costs queries).
+    clients: dict[str, Client] = {}
 
-    urls = {
-        "floor": reverse("notifications:inbox"),
-        "province_dashboard": reverse("rollups:dashboard", args=[province.pk]),
-        "grid": reverse("reviews:grid", args=[cell.pk]),
-        "completeness": reverse("commitments:completeness", args=[province.pk]),
-        "member_search": reverse("organizations:member_search") + "?q=nguyen+van",
-        "member_search_rare": reverse("organizations:member_search") + "?q=pham+thi+hong",
-        "admin_search": reverse("admin:organizations_member_changelist") + "?q=nguyen+van",
-        "admin_members": reverse("admin:organizations_member_changelist"),
-        "pdf": reverse("rollups:print", args=[province.pk]) + "?pdf=1",
+    def client_of(username: str) -> Client:
+        if username not in clients:
+            clients[username] = logged_in(username)
+        return clients[username]
+
+    plan: list[tuple[str, object]] = []
+    skipped: dict[str, str] = {}
+    for level, kind, demo in DASHBOARD_LEVELS:
+        name = f"{level}_dashboard"
+        if name not in want:
+            continue
+        target = dashboard_target(level, kind, demo, province)
+        if target is None:
+            skipped[name] = f"no {kind} organisation in this database"
+            continue
+        org, username = target
+        url = reverse("rollups:dashboard", args=[org.pk])
+        plan.append((name, lambda c=client_of(username), u=url: c.get(u)))
+        out.setdefault("dashboards", {})[name] = {"org": org.name, "org_id": org.pk, "user": username}
+
+    if {"grid_get", "grid_post_save"} & set(want):
+        secretary_cell = open_cells(province, year, 1, (55, 65)) or open_cells(province, year, 1, (30, 200))
+        cell = secretary_cell[0]
+        grid = client_of(secretary_for(cell, 0).username)
+        grid_url = reverse("reviews:grid", args=[cell.pk])
+        page = grid.get(grid_url).content.decode()
+        post = form_of(page)
+        post["action"] = "save"
+        note_field = sorted(k for k in post if re.fullmatch(r"m\d+-note", k))[0]
+        saves = iter(range(10**6))
+        out["grid_members"] = len(re.findall(r'name="m\d+-grade"', page))
+
+        def grid_save():
+            # A real save: the version the page was opened with (refreshed before each save, outside the
+            # timing, as the redirected page would give it) and one row changed, so rows and audit are written.
+            post[note_field] = f"bench {next(saves)}"
+            return grid.post(grid_url, urllib.parse.urlencode(post), content_type=FORM)
+
+        def grid_save_prepared():
+            post["version"] = str(grid_version(cell, year))
+
+        plan.append(("grid_get", lambda: grid.get(grid_url)))
+        plan.append(("grid_post_save", grid_save))
+    province_urls = {
+        "completeness_province": ("tinhuy", reverse("commitments:completeness", args=[province.pk])),
+        "member_search_app_common": ("tinhuy", reverse("organizations:member_search") + "?q=nguyen+van"),
+        "member_search_app_rare": ("tinhuy", reverse("organizations:member_search") + "?q=pham+thi+hong"),
+        "admin_member_search": ("admin", reverse("admin:organizations_member_changelist") + "?q=nguyen+van"),
+        "admin_members_changelist": ("admin", reverse("admin:organizations_member_changelist")),
+        "province_pdf_cached": ("tinhuy", reverse("rollups:print", args=[province.pk]) + "?pdf=1"),
     }
-    if central_client:
-        urls["central_dashboard"] = reverse("rollups:dashboard", args=[central.pk])
-    page = grid.get(urls["grid"]).content.decode()
-    post = form_of(page)
-    post["action"] = "save"
-    note_field = sorted(k for k in post if re.fullmatch(r"m\d+-note", k))[0]
-    saves = iter(range(10**6))
+    for name, (username, url) in province_urls.items():
+        if name in want:
+            plan.append((name, lambda c=client_of(username), u=url: c.get(u)))
+    plan.sort(key=lambda item: LOOP_ROWS.index(item[0]))
 
-    def grid_save():
-        # A real save: the version the page was opened with (refreshed after each save, outside the
-        # timing, as the redirected page would give it) and one row changed, so rows and audit are written.
-        post[note_field] = f"bench {next(saves)}"
-        return grid.post(urls["grid"], urllib.parse.urlencode(post), content_type=FORM)
-    members_in_grid = len(re.findall(r'name="m\d+-grade"', page))
-    out["grid_members"] = members_in_grid
+    if "province_pdf_first_render" in want or "province_pdf_cached" in want:
+        # Also fills the PDF cache the cached row reads.
+        first = pdf_first(client_of("tinhuy"), province_urls["province_pdf_cached"][1], province)
+        if "province_pdf_first_render" in want:
+            out["rows"]["province_pdf_first_render"] = first
 
-    out["rows"]["province_pdf_first_render"] = pdf_first(tinhuy, urls["pdf"], province)
-
-    plan = [
-        ("province_dashboard", lambda: tinhuy.get(urls["province_dashboard"])),
-        ("grid_get", lambda: grid.get(urls["grid"])),
-        ("grid_post_save", grid_save),
-        ("completeness_province", lambda: tinhuy.get(urls["completeness"])),
-        ("member_search_app_common", lambda: tinhuy.get(urls["member_search"])),
-        ("member_search_app_rare", lambda: tinhuy.get(urls["member_search_rare"])),
-        ("admin_member_search", lambda: admin.get(urls["admin_search"])),
-        ("admin_members_changelist", lambda: admin.get(urls["admin_members"])),
-        ("province_pdf_cached", lambda: tinhuy.get(urls["pdf"])),
-    ]
-    if central_client:
-        plan.append(("central_dashboard", lambda: central_client.get(urls["central_dashboard"])))
     samples: dict[str, list] = {name: [] for name, _ in plan}
     samples["floor"] = []
-    for fn in [lambda: floor.get(urls["floor"])] + [f for _, f in plan]:
+    for fn in [lambda: floor.get(floor_url)] + [f for _, f in plan]:
         fn()  # warm caches (sessions, scopes, fragments, the cached PDF)
     for _ in range(args.reps):
-        samples["floor"].append(measure(lambda: floor.get(urls["floor"])))
+        samples["floor"].append(measure(lambda: floor.get(floor_url)))
         for name, fn in plan:
             if name == "grid_post_save":
-                post["version"] = str(grid_version(cell, year))
+                grid_save_prepared()
             samples[name].append(measure(fn))
-            samples["floor"].append(measure(lambda: floor.get(urls["floor"])))
+            samples["floor"].append(measure(lambda: floor.get(floor_url)))
     floor_p50 = statistics.median(s[0] for s in samples["floor"])
     for name, values in samples.items():
         times = [v[0] for v in values]
@@ -273,20 +342,63 @@ def main() -> None:
             row["ratio_to_floor"] = round(row["p50_ms"] / floor_p50, 2)
         row["loadavg"] = loadavg()
         out["rows"][name] = row
+    for name, why in skipped.items():
+        out["rows"][name] = {"skipped": why}
 
-    # cell_decide: one cell of the committee, submitted then decided (the service, timed alone).
-    out["rows"]["cell_decide"] = decide_once(committee, year, decider)
-    out["rows"]["grade_decided_to_province_row"] = visible_in_province(province, year)
-    if not args.no_concurrency:
+    if "cell_decide" in want:
+        out["rows"]["cell_decide"] = decide_once(province, year, args.decide_reps)
+    if "grade_decided_to_province_row" in want:
+        out["rows"]["grade_decided_to_province_row"] = visible_in_province(province, year)
+    if set(CONCURRENCY_ROWS) & set(want):
         cells = open_cells(province, year, 16, (10, 80))
         users = [secretary_for(c, i + 1) for i, c in enumerate(cells)]
-        out["rows"]["concurrent_saves_16_direct"] = concurrency(cells, users, via_pgbouncer=False, year=year)
-        if shutil_which("pgbouncer"):
-            out["rows"]["concurrent_saves_16_pgbouncer"] = concurrency(cells, users, via_pgbouncer=True, year=year)
+        common = {"year": year, "port": args.port, "pgbouncer_port": args.pgbouncer_port}
+        if "concurrent_saves_16_direct" in want:
+            out["rows"]["concurrent_saves_16_direct"] = concurrency(cells, users, via_pgbouncer=False, **common)
+        if "concurrent_saves_16_pgbouncer" in want:
+            out["rows"]["concurrent_saves_16_pgbouncer"] = (
+                concurrency(cells, users, via_pgbouncer=True, **common)
+                if shutil_which("pgbouncer")
+                else {"skipped": "pgbouncer is not installed"}
+            )
+    out["rows"] = {name: out["rows"][name] for name in ROWS if name in out["rows"]}
     out["floor_p50_ms"] = round(floor_p50, 2)
     out["loadavg_end"] = loadavg()
     out["seconds"] = round(time.time() - started, 1)
     print(json.dumps(out, indent=1, ensure_ascii=False))
+
+
+def dashboard_target(level: str, kind: str, demo: str | None, province: Organization) -> tuple[Organization, str] | None:
+    """The organisation of that level whose dashboard the row reads, and a login whose scope covers it.
+
+    The seed's demo login for the level when it has one (as the province row always used `tinhuy`),
+    otherwise the first organisation of the kind (under the bench province, below the top) and a bench
+    login given a position there. None when the database has no organisation of that kind.
+    """
+    from organizations.models import Position
+
+    orgs = Organization.objects.filter(kind=kind)
+    if kind != OrgKind.CENTRAL:
+        orgs = orgs.filter(path__startswith=province.path)
+    if demo:
+        held = (
+            Position.objects.filter(user__username=demo, valid_to__isnull=True, organization__in=orgs)
+            .select_related("organization")
+            .order_by("organization__path")
+            .first()
+        )
+        if held:
+            return held.organization, demo
+    org = orgs.order_by("path").first()
+    if org is None:
+        return None
+    if kind in (OrgKind.CELL, OrgKind.GRASSROOTS_CELL):
+        return org, secretary_for(org, 100).username
+    user, _ = User.objects.get_or_create(username=f"bench-{level}", defaults={"first_name": f"bench {level}"})
+    Position.objects.get_or_create(
+        user=user, organization=org, kind=PositionKind.STANDING_COMMITTEE, defaults={"valid_from": "2020-01-01"}
+    )
+    return org, user.username
 
 
 def pdf_first(client: Client, url: str, province: Organization) -> dict:
@@ -320,32 +432,78 @@ def shutil_which(name: str) -> str | None:
     return shutil.which(name)
 
 
-def decide_once(committee: Organization, year: int, decider) -> dict:
+def decide_once(province: Organization, year: int, reps: int) -> dict:
+    """cell_decide, the service alone, on a proposed cell of usual size whose decision passes the rules.
+
+    Every attempt runs in a transaction rolled back afterwards, so the bench can be re-run without using
+    up the seed's proposed cells. The first attempt on a cell checks the decision is accepted (a cell
+    refused, e.g. by the quota, is passed over for the next one) and warms the caches; `reps` more are timed.
+    """
+    from django.db import transaction
+
+    from organizations.models import Position
     from reviews import selectors as sel
     from reviews import services
 
-    cycle = sel.cycle_for_year(committee, year)
+    def attempt(cell, cycle, user):
+        with transaction.atomic():
+            with CaptureQueriesContext(connection) as ctx:
+                start = time.perf_counter()
+                try:
+                    services.cell_decide(cell=cell, cycle=cycle, user=user, decision_record="bench")
+                    error = None
+                except (services.RulesRefused, services.NotCompetent, ValidationError) as exc:
+                    codes = [v.code for v in getattr(exc, "violations", [])]
+                    error = f"{type(exc).__name__}: {', '.join(sorted(set(codes))) or exc}"[:200]
+                ms = (time.perf_counter() - start) * 1000
+            transaction.set_rollback(True)
+        return ms, len(ctx.captured_queries), error
+
     proposed = (
         OrgReview.objects.filter(
-            organization__path__startswith=committee.path, year=year, status=ReviewStatus.PROPOSED
+            organization__path__startswith=province.path,
+            organization__kind=OrgKind.CELL,
+            year=year,
+            status=ReviewStatus.PROPOSED,
         )
         .select_related("organization")
-        .first()
+        .order_by("organization__path")
     )
-    if proposed is None:
-        return {"skipped": "no proposed cell under the bench committee"}
-    cell = proposed.organization
-    with CaptureQueriesContext(connection) as ctx:
-        start = time.perf_counter()
-        try:
-            services.cell_decide(cell=cell, cycle=cycle, user=decider)
-            error = None
-        except Exception as exc:  # noqa: BLE001 - a bench reports, it does not stop
-            error = f"{type(exc).__name__}: {exc}"[:200]
-        ms = (time.perf_counter() - start) * 1000
-    members = Member.objects.filter(cell=cell).count()
-    return {"ms": round(ms, 1), "queries": len(ctx.captured_queries), "members": members, "error": error,
-            "loadavg": loadavg()}
+    decider, _ = User.objects.get_or_create(username="bench-dangbo")
+    refused: list[str] = []
+    for review in proposed.iterator():
+        cell = review.organization
+        members = Member.objects.filter(cell=cell).count()
+        if members < 15:
+            continue
+        committee = sel.member_decider(cell)
+        # The deciding body's standing committee, created outside the rolled-back transaction so the
+        # scope caches never see a position that is then rolled back.
+        Position.objects.get_or_create(
+            user=decider, organization=committee, kind=PositionKind.STANDING_COMMITTEE,
+            defaults={"valid_from": "2020-01-01"},
+        )
+        cycle = sel.cycle_for_year(cell, year)
+        _, _, error = attempt(cell, cycle, decider)
+        if error:
+            refused.append(f"{cell.pk}: {error}")
+            if len(refused) >= 20:
+                break
+            continue
+        runs = [attempt(cell, cycle, decider) for _ in range(max(1, reps))]
+        times = [ms for ms, _, _ in runs]
+        return {
+            "p50_ms": round(statistics.median(times), 1),
+            "min_ms": round(min(times), 1),
+            "reps": len(runs),
+            "queries": runs[-1][1],
+            "members": members,
+            "cell_id": cell.pk,
+            "cells_refused_first": len(refused),
+            "rolled_back": True,
+            "loadavg": loadavg(),
+        }
+    return {"skipped": "no proposed cell of ≥ 15 members whose decision passes the rules", "refused": refused[:5]}
 
 
 def visible_in_province(province: Organization, year: int) -> dict:
@@ -363,14 +521,34 @@ def visible_in_province(province: Organization, year: int) -> dict:
             "loadavg": loadavg()}
 
 
-def concurrency(cells, users, *, via_pgbouncer: bool, year: int, refresh: str = "worker") -> dict:
-    """16 secretaries saving their own cell's grid at once through gunicorn (4 sync workers)."""
+def port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def concurrency(cells, users, *, via_pgbouncer: bool, year: int, port: int, pgbouncer_port: int,
+                refresh: str = "worker", rounds: int = 10) -> dict:
+    """16 secretaries saving their own cell's grid at once through gunicorn (4 sync workers).
+
+    Each client opens its grid first; the clock starts when all of them have (a barrier), so the
+    figure is the throughput of the saves, not of the page loads before them.
+    """
+    if not port_free(port):
+        return {"skipped": f"127.0.0.1:{port} is busy (choose another with --port)"}
     env = dict(os.environ)
+    # Binaries next to this interpreter: the virtualenv may live outside the checkout (a worktree).
+    bin_dir = os.path.dirname(sys.executable)
+    pgbouncer_env = {**env, "PGBOUNCER_PORT": str(pgbouncer_port),
+                     "PGBOUNCER_DIR": f"/tmp/tusoi-pgbouncer-bench-{pgbouncer_port}"}
     if via_pgbouncer:
+        if not port_free(pgbouncer_port):
+            return {"skipped": f"127.0.0.1:{pgbouncer_port} is busy (choose another with --pgbouncer-port)"}
         subprocess.run(["bash", os.path.join(ROOT, "scripts", "pgbouncer.sh"), "start"], check=True,
-                       capture_output=True)
+                       capture_output=True, env=pgbouncer_env)
         parts = urllib.parse.urlsplit(env["DATABASE_URL"])
-        env["DATABASE_URL"] = parts._replace(netloc=f"{parts.username or 'postgres'}@127.0.0.1:6432").geturl()
+        env["DATABASE_URL"] = parts._replace(netloc=f"{parts.username or 'postgres'}@127.0.0.1:{pgbouncer_port}").geturl()
         env["PGBOUNCER"] = "1"
         env["CONN_MAX_AGE"] = "0"
     env["ALLOWED_HOSTS"] = "127.0.0.1,localhost"
@@ -378,25 +556,24 @@ def concurrency(cells, users, *, via_pgbouncer: bool, year: int, refresh: str = 
     if refresh == "worker":
         # As deployed: the save records its roll-up work in the outbox; the relay and a rollups
         # worker (broker: this bench's REDIS_URL) refresh off the request, coalescing the cells.
-        env.pop("CELERY_TASK_ALWAYS_EAGER", None)
         env["CELERY_TASK_ALWAYS_EAGER"] = "0"
         background = [
-            subprocess.Popen([os.path.join(ROOT, ".venv", "bin", "celery"), "-A", "config", "worker", "-Q",
-                              "rollups,celery", "-n", f"bench{GUNICORN_PORT}@%h", "--concurrency", "1",
+            subprocess.Popen([os.path.join(bin_dir, "celery"), "-A", "config", "worker", "-Q",
+                              "rollups,celery", "-n", f"bench{port}@%h", "--concurrency", "1",
                               "--loglevel", "warning"], cwd=ROOT, env=env,
                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
-            subprocess.Popen([os.path.join(ROOT, ".venv", "bin", "python"), "manage.py", "outbox_relay"],
+            subprocess.Popen([sys.executable, "manage.py", "outbox_relay"],
                              cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
         ]
     server = subprocess.Popen(
-        [os.path.join(ROOT, ".venv", "bin", "gunicorn"), "config.wsgi:application", "--workers", "4",
-         "--bind", f"127.0.0.1:{GUNICORN_PORT}", "--log-level", "warning", "--timeout", "120"],
+        [os.path.join(bin_dir, "gunicorn"), "config.wsgi:application", "--workers", "4",
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "120"],
         cwd=ROOT, env=env,
     )
     try:
         for _ in range(100):
             try:
-                c = http.client.HTTPConnection("127.0.0.1", GUNICORN_PORT, timeout=5)
+                c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
                 c.request("GET", "/healthz")
                 c.getresponse().read()
                 break
@@ -410,33 +587,46 @@ def concurrency(cells, users, *, via_pgbouncer: bool, year: int, refresh: str = 
         latencies, errors = [], []
         last_sent: dict[int, object] = {}
         lock = threading.Lock()
-        rounds = 5
-        barrier = threading.Barrier(len(sessions))
+        clock: dict[str, float] = {}
+        # The barrier's action runs once, when the last client has its grid open: the clock starts there.
+        barrier = threading.Barrier(len(sessions), action=lambda: clock.setdefault("start", time.perf_counter()))
 
         def worker(cell, session_id):
-            conn = http.client.HTTPConnection("127.0.0.1", GUNICORN_PORT, timeout=120)
+            from django.utils import timezone
+
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
             url = reverse("reviews:grid", args=[cell.pk])
-            conn.request("GET", url, headers={"Cookie": f"sessionid={session_id}"})
-            resp = conn.getresponse()
-            page = resp.read().decode()
-            csrf = re.search(r"csrftoken=([^;]+)", resp.getheader("Set-Cookie") or "")
-            data = form_of(page)
-            data["action"] = "save"
-            note = sorted(k for k in data if re.fullmatch(r"m\d+-note", k))[0]
-            cookie = f"sessionid={session_id}" + (f"; csrftoken={csrf.group(1)}" if csrf else "")
-            barrier.wait()
+            try:
+                conn.request("GET", url, headers={"Cookie": f"sessionid={session_id}"})
+                resp = conn.getresponse()
+                page = resp.read().decode()
+                csrf = re.search(r"csrftoken=([^;]+)", resp.getheader("Set-Cookie") or "")
+                data = form_of(page)
+                data["action"] = "save"
+                note = sorted(k for k in data if re.fullmatch(r"m\d+-note", k))[0]
+                cookie = f"sessionid={session_id}" + (f"; csrftoken={csrf.group(1)}" if csrf else "")
+            except Exception as exc:  # noqa: BLE001 - counted as an error; the others still run
+                with lock:
+                    errors.append(f"GET {type(exc).__name__}")
+                barrier.wait(timeout=300)
+                return
+            barrier.wait(timeout=300)
             for n in range(rounds):
                 data[note] = f"bench {n} {time.time()}"  # one row changed per save (rows and audit written)
                 body = urllib.parse.urlencode(data)
-                from django.utils import timezone
-
                 last_sent[cell.pk] = timezone.now()
                 start = time.perf_counter()
-                conn.request("POST", url, body=body, headers={
-                    "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
-                    "Referer": f"http://127.0.0.1:{GUNICORN_PORT}{url}", "Host": f"127.0.0.1:{GUNICORN_PORT}"})
-                r = conn.getresponse()
-                text = r.read().decode(errors="replace")
+                try:
+                    conn.request("POST", url, body=body, headers={
+                        "Cookie": cookie, "Content-Type": "application/x-www-form-urlencoded",
+                        "Referer": f"http://127.0.0.1:{port}{url}", "Host": f"127.0.0.1:{port}"})
+                    r = conn.getresponse()
+                    text = r.read().decode(errors="replace")
+                except OSError as exc:
+                    with lock:
+                        errors.append(f"POST {type(exc).__name__}")
+                    conn.close()
+                    continue
                 ms = (time.perf_counter() - start) * 1000
                 with lock:
                     latencies.append(ms)
@@ -450,21 +640,24 @@ def concurrency(cells, users, *, via_pgbouncer: bool, year: int, refresh: str = 
             connection.close()
 
         threads = [threading.Thread(target=worker, args=s) for s in sessions]
-        start = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        wall = time.perf_counter() - start
+        wall = time.perf_counter() - clock["start"]
         drained = drain_seconds(last_sent, year) if refresh == "worker" else 0.0
         return {
             "refresh": "outbox relay + 1 rollups worker (off the request)" if refresh == "worker" else "eager, in the request",
-            "rollups_current_after_s": drained,
+            "clients": len(sessions),
+            "rounds": rounds,
             "saves": len(latencies),
+            "seconds": round(wall, 2),
             "saves_per_s": round(len(latencies) / wall, 2),
-            "p50_ms": round(statistics.median(latencies), 1),
-            "p95_ms": round(p(latencies, 0.95), 1),
-            "errors": errors[:10],
+            "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+            "p95_ms": round(p(latencies, 0.95), 1) if latencies else None,
+            "errors": len(errors),
+            "error_sample": errors[:10],
+            "rollups_current_after_s": drained,
             "via": "pgbouncer transaction pooling" if via_pgbouncer else "direct",
             "loadavg": loadavg(),
         }
@@ -473,6 +666,9 @@ def concurrency(cells, users, *, via_pgbouncer: bool, year: int, refresh: str = 
             process.terminate()
         for process in [server, *background]:
             process.wait(timeout=30)
+        if via_pgbouncer:
+            subprocess.run(["bash", os.path.join(ROOT, "scripts", "pgbouncer.sh"), "stop"], capture_output=True,
+                           env=pgbouncer_env)
 
 
 def drain_seconds(last_sent: dict, year: int, timeout: float = 120.0) -> float | None:
