@@ -49,6 +49,7 @@ from .forms import (
     TransferCommentForm,
     YearForm,
 )
+from .grid_html import GridHtml
 from .models import Grade, Indicator, ReviewStatus
 from .selectors import grid_drafts as draft_sel
 from .services import grid_drafts
@@ -501,11 +502,19 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
         "ancestors": organization_ancestors(org=data.cell),
         "quota": _quota_summary(data, rows),
         "minutes": extras.minutes,
+        "rows_html": GridHtml(
+            cell_id=data.cell.pk,
+            year=data.cycle.year,
+            scores=bool(data.policy.scores),
+            locked=locked,
+            can_comment=can_edit,
+            present=extras.minutes.present if extras.minutes else None,
+        ).rows(rows),
     }
 
 
 def _field_errors(form: GridRowForm) -> list[str]:
-    """"Điểm: …" lines of a bound row, built here rather than by looping bound fields per row in the template."""
+    """ "Điểm: …" lines of a bound row, built here rather than by looping bound fields per row in the template."""
     if not form.is_bound:
         return []
     return [f"{form.fields[name].label}: {e}" for name, errors in form.errors.items() for e in errors]
