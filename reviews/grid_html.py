@@ -29,7 +29,7 @@ def _value(value) -> str:
 
 
 def _or_dash(value) -> str:
-    return _value(value) if value not in (None, "") else "—"
+    return _value(value) if value else "—"
 
 
 @functools.lru_cache(maxsize=8)

@@ -498,8 +498,8 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
         "can_edit": can_edit and not locked,
         "can_comment": can_edit,
         "locked": locked,
-        "decider": sel.member_decider(data.cell),
-        "ancestors": organization_ancestors(org=data.cell),
+        "decider": sel.member_decider(data.cell, grassroots=data.grassroots),
+        "ancestors": data.ancestors,
         "quota": _quota_summary(data, rows),
         "minutes": extras.minutes,
         "rows_html": GridHtml(

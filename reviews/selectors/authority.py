@@ -31,11 +31,12 @@ DISCIPLINE_KINDS = frozenset({PositionKind.STANDING_COMMITTEE, PositionKind.INSP
 LEADER_KINDS = (PositionKind.CELL_SECRETARY, PositionKind.CELL_DEPUTY, PositionKind.COMMITTEE_MEMBER)
 
 
-def member_decider(cell: Organization) -> Organization:
-    """Cell under a grassroots committee → that committee; grassroots cell → the cell itself."""
+def member_decider(cell: Organization, *, grassroots: Organization | None = None) -> Organization:
+    """Cell under a grassroots committee → that committee; grassroots cell → the cell itself.
+    `grassroots`: the cell's grassroots organisation when the caller has read it already."""
     if cell.kind == OrgKind.GRASSROOTS_CELL:
         return cell
-    return cell.grassroots() or cell
+    return grassroots or cell.grassroots() or cell
 
 
 def org_decider(org: Organization) -> Organization | None:

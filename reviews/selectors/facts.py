@@ -74,8 +74,13 @@ def member_discipline(member: Member, year: int) -> list[DisciplineRecord]:
     return list(DisciplineRecord.objects.filter(member=member, counts_for_year=year))
 
 
+def open_shortcomings(year: int):
+    """Shortcomings found in earlier years and not yet remedied (a member's open remediation items)."""
+    return RemediationItem.objects.filter(remedied_on__isnull=True, year_found__lt=year)
+
+
 def member_open_shortcomings(member: Member, year: int) -> int:
-    return RemediationItem.objects.filter(member=member, remedied_on__isnull=True, year_found__lt=year).count()
+    return open_shortcomings(year).filter(member=member).count()
 
 
 def review_violations(review: MemberReview, *, grade: str | None = None) -> list[str]:
@@ -108,12 +113,13 @@ def implied_not_graded_reason(member: Member, policy: Policy, day: dt.date) -> s
 # --- Organisations ---------------------------------------------------------------------------------
 
 
+def leader_positions(org: Organization):
+    """The organisation's leaders today: its secretary, deputy and committee members in post."""
+    return Position.objects.filter(positions_open_on(timezone.localdate()), organization=org, kind__in=LEADER_KINDS)
+
+
 def leader_user_ids(org: Organization) -> set[int]:
-    return set(
-        Position.objects.filter(
-            positions_open_on(timezone.localdate()), organization=org, kind__in=LEADER_KINDS
-        ).values_list("user_id", flat=True)
-    )
+    return set(leader_positions(org).values_list("user_id", flat=True))
 
 
 def leadership_discipline(org: Organization, year: int) -> list[str]:

@@ -6,16 +6,18 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from organizations.models import Member, Membership, MembershipKind, Organization
+from organizations.selectors import organization_ancestors
 
-from ..models import DisciplineRecord, MemberReview, OrgReview, RemediationItem, ReviewCycle, ReviewStatus
+from ..models import DisciplineRecord, ExemptionRecord, MemberReview, OrgReview, ReviewCycle, ReviewStatus
 from ..rules import MemberRow, Policy, add_months
 from .authority import managing_bodies
 from .cycles import grading_date, policy_of
-from .facts import leader_user_ids, member_row, quota_grades, quota_group_of, quota_override_max
-from .rule_facts import member_exemptions
+from .facts import leader_positions, member_row, open_shortcomings, quota_grades, quota_group_of, quota_override_max
+from .rule_facts import member_exemptions, overlaps_year
 
 
 @dataclass
@@ -75,6 +77,7 @@ class GridData:
     grassroots: Organization
     other_grades: list[str]
     override_max: int | None
+    ancestors: list[Organization] = field(default_factory=list)  # root first, for the breadcrumbs
 
     @property
     def policy(self) -> Policy:
@@ -122,29 +125,21 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
     # Every read below goes through an index on the cell or on the members' ids, so its cost follows
     # the cell, not the country (an OR across the member join made PostgreSQL hash-join all of the
     # year's reviews with all members).
-    members = list(
-        Member.objects.filter(Q(cell=cell) | Q(pk__in=list(left))).select_related("cell").order_by("sort_key", "id")
-    )
+    members = list(_members_with_facts(Q(cell=cell) | Q(pk__in=list(left)), cell, year))
     reviews = _reviews(cell, year, [m.pk for m in members])
     known = {m.pk for m in members}
     here = [mid for mid, r in reviews.items() if r.cell_id == cell.pk and mid not in known]
     if here:  # reviewed here, member since moved on without a membership ending this year (rare)
-        members += list(Member.objects.filter(pk__in=here).select_related("cell"))
+        members += list(_members_with_facts(Q(pk__in=here), cell, year))
         members.sort(key=lambda m: (m.sort_key, m.pk))
-    ids = [m.pk for m in members]
     discipline = defaultdict(list)
-    for d in DisciplineRecord.objects.filter(member_id__in=ids, counts_for_year=year):
-        discipline[d.member_id].append(d)
-    open_items = dict(
-        RemediationItem.objects.filter(member_id__in=ids, remedied_on__isnull=True, year_found__lt=year)
-        .values("member_id")
-        .annotate(n=Count("id"))
-        .values_list("member_id", "n")
-    )
-    leaders = leader_user_ids(cell)
+    flagged = [m.pk for m in members if m.has_discipline]
+    if flagged:  # the records themselves only for the few members who have any
+        for d in DisciplineRecord.objects.filter(member_id__in=flagged, counts_for_year=year):
+            discipline[d.member_id].append(d)
+    exempted = [m.pk for m in members if m.has_exemption]
+    exemptions = member_exemptions(exempted, year) if exempted else {}
     managed = managing_bodies(members)
-    commitments = _commitment_statuses(ids, year)
-    exemptions = member_exemptions(ids, year)
     day = grading_date(cycle)
     months = int(policy.get("transfer_comment_months", 6) or 0)
     rows = []
@@ -155,10 +150,10 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
             GridRow(
                 member=m,
                 review=reviews.get(m.pk),
-                is_leader=m.user_id in leaders,
+                is_leader=m.is_leader,
                 discipline=discipline.get(m.pk, []),
-                open_shortcomings=open_items.get(m.pk, 0),
-                commitment_status=commitments.get(m.pk, ""),
+                open_shortcomings=m.open_shortcomings,
+                commitment_status=m.commitment_state or "",
                 cell_id=cell.pk,
                 moved_to=m.cell if moved else None,
                 moved_on=moved_on,
@@ -168,13 +163,15 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
             )
         )
     rows.sort(key=lambda r: (r.transferred_out, not r.is_leader))  # leaders first; transferred out last
-    grassroots = cell.grassroots() or cell
+    ancestors = organization_ancestors(org=cell)  # the breadcrumbs' read gives the grassroots org too
+    grassroots = cell if cell.is_grassroots else next((a for a in reversed(ancestors) if a.is_grassroots), cell)
     return GridData(
         cell=cell,
         cycle=cycle,
         rows=rows,
         org_review=OrgReview.objects.filter(organization=cell, year=year).first(),
         grassroots=grassroots,
+        ancestors=ancestors,
         other_grades=quota_grades(
             grassroots=grassroots, year=year, exclude_cell_id=cell.pk, group=quota_group_of(cell, policy)
         ),
@@ -205,10 +202,26 @@ def grid_reviews_reload(data: GridData, org_review: OrgReview) -> GridData:
     return data
 
 
-def _commitment_statuses(member_ids: list[int], year: int) -> dict[int, str]:
-    """Tolerant read of the commitments contract (the app may be absent or empty)."""
-    try:
-        from commitments.models import Commitment
-    except ImportError:  # pragma: no cover
-        return {}
-    return dict(Commitment.objects.filter(member_id__in=member_ids, year=year).values_list("member_id", "status"))
+def _members_with_facts(which: Q, cell: Organization, year: int):
+    """The grid's members with their facts as subqueries of one read: open shortcomings, commitment
+    state, leadership of this cell today, and whether any discipline or exemption record counts for the
+    year (the records themselves are read only for those members). Every subquery follows an index on
+    the member (or the user), so the read costs what the cell costs."""
+    from commitments.models import Commitment
+
+    member = OuterRef("pk")
+    shortcomings = (
+        open_shortcomings(year).filter(member=member).order_by().values("member").annotate(n=Count("id")).values("n")
+    )
+    return (
+        Member.objects.filter(which)
+        .select_related("cell")
+        .annotate(
+            open_shortcomings=Coalesce(Subquery(shortcomings), 0),
+            commitment_state=Subquery(Commitment.objects.filter(member=member, year=year).values("status")[:1]),
+            is_leader=Exists(leader_positions(cell).filter(user_id=OuterRef("user_id"))),
+            has_discipline=Exists(DisciplineRecord.objects.filter(member=member, counts_for_year=year)),
+            has_exemption=Exists(ExemptionRecord.objects.filter(overlaps_year(year), member=member)),
+        )
+        .order_by("sort_key", "id")
+    )

@@ -21,6 +21,7 @@ from ..models import (
     ReviewStatus,
 )
 from .cycles import current_cycle, policy_of
+from .facts import open_shortcomings
 from .permissions import member_may_edit
 
 GRADE_CHOICES = [("", "—"), *Grade.choices]
@@ -100,7 +101,7 @@ def commitment_of(member: Member, year: int):
 
 def open_remediation(member: Member, year: int) -> list[RemediationItem]:
     """Shortcomings from earlier years not yet remedied (shown in next year's commitment and review)."""
-    return list(RemediationItem.objects.filter(member=member, remedied_on__isnull=True, year_found__lt=year))
+    return list(open_shortcomings(year).filter(member=member))
 
 
 def member_grade_history(member: Member) -> list[MemberReview]:

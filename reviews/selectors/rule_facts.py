@@ -32,7 +32,7 @@ LEADERSHIP_KINDS = (
 )
 
 
-def _overlaps_year(year: int, prefix: str = "") -> Q:
+def overlaps_year(year: int, prefix: str = "") -> Q:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
     return Q(**{f"{prefix}valid_from__lte": last}) & (
         Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": first})
@@ -40,7 +40,7 @@ def _overlaps_year(year: int, prefix: str = "") -> Q:
 
 
 def _leadership_positions(org: Organization, year: int):
-    return Position.objects.filter(_overlaps_year(year), organization=org, kind__in=LEADERSHIP_KINDS)
+    return Position.objects.filter(overlaps_year(year), organization=org, kind__in=LEADERSHIP_KINDS)
 
 
 def leadership_user_ids(org: Organization, year: int) -> set[int]:
@@ -59,7 +59,7 @@ def leadership_discipline(org: Organization, year: int) -> list[str]:
 
 def member_exemptions(member_ids, year: int) -> dict[int, list[tuple]]:
     out: dict[int, list[tuple]] = defaultdict(list)
-    for record in ExemptionRecord.objects.filter(_overlaps_year(year), member_id__in=list(member_ids)):
+    for record in ExemptionRecord.objects.filter(overlaps_year(year), member_id__in=list(member_ids)):
         out[record.member_id].append(record.as_fact())
     return out
 
