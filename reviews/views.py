@@ -188,12 +188,14 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
     cell = cell_get_for_user(user=request.user, pk=cell_id, act=posting)
     cycle = _cycle_or_404(cell, request)
     can_edit = sel.can_edit_cell(request.user, cell)
-    data = sel.grid_load(cell=cell, cycle=cycle)
-    locked = bool(data.org_review and data.org_review.status in services.LOCKED_BATCH)
     action_form = GridActionForm(request.POST if posting else None)
     action = action_form.cleaned_data["action"] if posting and action_form.is_valid() else ""
     if posting and not action_form.is_valid():
         return HttpResponse(_("Yêu cầu không hợp lệ."), status=400)
+    # A save reads the reviews once, under its lock (grid_save); every other path shows them now.
+    saving = posting and action in ("save", "submit") and not (request.htmx and "dong" in request.GET)
+    data = sel.grid_load(cell=cell, cycle=cycle, with_reviews=not saving)
+    locked = bool(data.org_review and data.org_review.status in services.LOCKED_BATCH)
     if posting and request.htmx and "dong" in request.GET:
         return _grid_row_check(request, data)
     if posting and action == "collective":
@@ -213,6 +215,8 @@ def grid(request: HttpRequest, cell_id: int) -> HttpResponse:
         if isinstance(result, HttpResponse):  # saved: grid_save dropped the draft with it
             return result
         violations, top_errors = result
+        if not data.reviews_loaded:  # refused before grid_save read them: the page shows them
+            data = sel.grid_reviews_reload(data, data.org_review)
         draft = _grid_draft_keep(request, data)  # checked or refused: nothing typed is lost on reload
     elif not locked:
         violations = services.grid_validate(

@@ -78,6 +78,7 @@ class GridData:
     other_grades: list[str]
     override_max: int | None
     ancestors: list[Organization] = field(default_factory=list)  # root first, for the breadcrumbs
+    reviews_loaded: bool = True  # False: loaded for a save, which reads the reviews under its lock
 
     @property
     def policy(self) -> Policy:
@@ -111,11 +112,13 @@ def _transfers_out(cell: Organization, year: int) -> dict[int, Membership]:
     return {m.member_id: m for m in rows}
 
 
-def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
+def grid_load(*, cell: Organization, cycle: ReviewCycle, with_reviews: bool = True) -> GridData:
     """Everything the grid shows, in a fixed number of queries whatever the cell size.
 
     Rows: the members whose official membership is in this cell now (they are graded here, REFERENCE
     3.2), then members who left it during the year (read-only, "transferred out").
+    `with_reviews=False` (a save): the rows without their reviews, which the writer reads once, under
+    its lock (`grid_reviews_reload`).
     """
     year = cycle.year
     policy = policy_of(cycle)
@@ -126,7 +129,7 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
     # the cell, not the country (an OR across the member join made PostgreSQL hash-join all of the
     # year's reviews with all members).
     members = list(_members_with_facts(Q(cell=cell) | Q(pk__in=list(left)), cell, year))
-    reviews = _reviews(cell, year, [m.pk for m in members])
+    reviews = _reviews(cell, year, [m.pk for m in members]) if with_reviews else {}
     known = {m.pk for m in members}
     here = [mid for mid, r in reviews.items() if r.cell_id == cell.pk and mid not in known]
     if here:  # reviewed here, member since moved on without a membership ending this year (rare)
@@ -176,6 +179,7 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle) -> GridData:
             grassroots=grassroots, year=year, exclude_cell_id=cell.pk, group=quota_group_of(cell, policy)
         ),
         override_max=quota_override_max(grassroots=grassroots, year=year),
+        reviews_loaded=with_reviews,
     )
 
 
@@ -188,17 +192,25 @@ def _reviews(cell: Organization, year: int, member_ids: list[int]) -> dict[int, 
     }
 
 
-def grid_reviews_reload(data: GridData, org_review: OrgReview) -> GridData:
-    """The reviews of a loaded grid read again, under the writer's lock on `org_review`.
+def grid_reviews_reload(data: GridData, org_review: OrgReview | None) -> GridData:
+    """The reviews of a loaded grid read (again), under the writer's lock on `org_review`.
 
     A save validates and writes what the view loaded a moment before it took the lock: the reviews
-    are what it writes (and audits), so they are re-read under the lock (one query); the other facts
+    are what it writes (and audits), so they are read under the lock (one query); the other facts
     are the ones the secretary saw. A row whose review appeared meanwhile is updated, not duplicated.
+    A review that reveals a row the grid has not loaded (see `grid_load`: reviewed here, member
+    since moved on) is rare: then the whole grid is read again.
     """
     fresh = _reviews(data.cell, data.cycle.year, [row.member.pk for row in data.rows])
+    known = {row.member.pk for row in data.rows}
+    if any(r.cell_id == data.cell.pk and mid not in known for mid, r in fresh.items()):
+        full = grid_load(cell=data.cell, cycle=data.cycle)
+        full.org_review = org_review
+        return full
     for row in data.rows:
         row.review = fresh.get(row.member.pk)
     data.org_review = org_review
+    data.reviews_loaded = True
     return data
 
 

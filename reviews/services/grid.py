@@ -133,7 +133,8 @@ def grid_save(
     not depend on which cell submits first. Returns the violations left (warnings).
     `version` is the stamp the form was opened with: a concurrent save in between → StaleVersion.
     `data`: the grid the caller has just loaded for this cell and cycle (the view does, to bind its
-    forms); its reviews are read again under the lock instead of loading the whole grid twice.
+    forms; `with_reviews=False` is enough); its reviews are read under the lock instead of loading
+    the whole grid twice.
     """
     require_cell_editor(user, cell)
     org_review = org_review_lock(cell, cycle)

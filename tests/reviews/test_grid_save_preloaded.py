@@ -6,12 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from reviews import selectors as sel
 from reviews import services
 from reviews.models import MemberReview
 from reviews.services import GridInput, SelfAssessment
-from tests.reviews.helpers import propose
+from tests.reviews.conftest import grid_data, post_grid
+from tests.reviews.helpers import members_of, propose
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +58,45 @@ def test_a_decision_audits_every_row_as_stored_in_one_statement(cast, cycle):
         assert (latest.history_type, latest.status, latest.decided_grade) == ("~", "DECIDED", "GOOD")
         assert (latest.history_user, latest.decided_by) == (cast.committee.user, cast.committee.user)
         assert latest.proposed_grade == "GOOD" and latest.member_id == review.member_id
+
+
+def _saved(cell, cycle, user) -> None:
+    """Every member's row saved once (a draft grid, not submitted)."""
+    inputs = {m.pk: GridInput(grade="GOOD", score=Decimal("80")) for m in members_of(cell)}
+    services.grid_save(cell=cell, cycle=cycle, inputs=inputs, user=user)
+
+
+def _reviews_of(data) -> dict:
+    return {row.member.pk: (row.review.pk if row.review else None) for row in data.rows}
+
+
+def test_a_grid_loaded_for_a_save_reads_its_reviews_under_the_lock(cast, cycle):
+    cell, member = cast.tree.cell, cast.member.member
+    _saved(cell, cycle, cast.secretary.user)
+    data = sel.grid_load(cell=cell, cycle=cycle, with_reviews=False)
+    assert not data.reviews_loaded and all(row.review is None for row in data.rows)
+    services.grid_save(
+        cell=cell, cycle=cycle, inputs={member.pk: GridInput(grade="EXCELLENT", score=Decimal("95"), note="Xuất sắc")},
+        version=data.version, user=cast.secretary.user, data=data,
+    )
+    stored = MemberReview.objects.filter(cell=cell, year=cycle.year)
+    assert stored.count() == len(members_of(cell))  # updated, none duplicated
+    review = stored.get(member=member)
+    assert (review.proposed_grade, review.cell_note) == ("EXCELLENT", "Xuất sắc")
+    latest = review.history.order_by("-history_date", "-history_id").first()
+    assert (latest.history_type, latest.cell_note, latest.history_user) == ("~", "Xuất sắc", cast.secretary.user)
+    reloaded = sel.grid_reviews_reload(sel.grid_load(cell=cell, cycle=cycle, with_reviews=False), None)
+    assert reloaded.reviews_loaded and _reviews_of(reloaded) == _reviews_of(sel.grid_load(cell=cell, cycle=cycle))
+
+
+def test_a_save_refused_for_its_format_still_shows_the_saved_reviews(client, cast, cycle):
+    cell, member = cast.tree.cell, cast.member.member
+    _saved(cell, cycle, cast.secretary.user)
+    MemberReview.objects.filter(member=member).update(cell_note="Đã lưu trước")
+    client.force_login(cast.secretary.user)
+    data = grid_data(members_of(cell), per={member.pk: ("GOOD", "không phải số", {})})
+    resp = post_grid(client, cell, data, action="save")
+    assert resp.status_code == 200
+    row = next(r for r in resp.context["rows"] if r["row"].member.pk == member.pk)
+    assert row["row"].review is not None and row["row"].review.cell_note == "Đã lưu trước"
+    assert reverse("reviews:detail", args=[row["row"].review.pk]) in resp.content.decode()  # the saved row's link
