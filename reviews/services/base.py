@@ -62,11 +62,11 @@ def org_review_lock(org: Organization, cycle: ReviewCycle) -> OrgReview:
     Every write to a cell's grid, its decision and its members' reviews takes this lock first, so two
     first saves at the same moment serialise instead of colliding on the unique constraints.
     """
-    existing = OrgReview.objects.filter(organization=org, year=cycle.year).values_list("pk", flat=True).first()
-    if existing is None:
-        row, _created = OrgReview.objects.get_or_create(organization=org, year=cycle.year, defaults={"cycle": cycle})
-        existing = row.pk
-    return OrgReview.objects.select_for_update().get(pk=existing)
+    locked = OrgReview.objects.select_for_update().filter(organization=org, year=cycle.year).first()
+    if locked is not None:  # the usual case: one statement
+        return locked
+    row, _created = OrgReview.objects.get_or_create(organization=org, year=cycle.year, defaults={"cycle": cycle})
+    return OrgReview.objects.select_for_update().get(pk=row.pk)
 
 
 def org_review_get(org: Organization, cycle: ReviewCycle) -> OrgReview:

@@ -163,7 +163,8 @@ def grid_save(
     # The row is locked and keeps its organisation, cycle and year: their existence and uniqueness
     # checks (three queries) cannot fail here; the typed values are still validated.
     org_review.full_clean(exclude=["organization", "cycle"], validate_unique=False)
-    org_review.save()
+    org_review.updated_at = timezone.now()
+    update_with_history([org_review], OrgReview, _ORG_FIELDS, user=user)  # the row and its audit, one statement
     # What the secretary had typed is now the saved grid: its draft goes in the same transaction
     # (issue 13 item 5), whoever saves (the page, a command, a test).
     GridDraft.objects.filter(organization=cell, year=cycle.year).delete()
@@ -212,6 +213,16 @@ def _shown(value) -> str:
     return str(value)
 
 
+# What a grid save writes on the cell's own review row.
+_ORG_FIELDS = [
+    "proposed_grade",
+    "proposed_score",
+    "status",
+    "members_submitted_at",
+    "return_reason",
+    "version",
+    "updated_at",
+]
 _GRID_FIELDS = [
     "proposed_grade",
     "proposed_score",

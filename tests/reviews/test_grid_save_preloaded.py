@@ -6,11 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from reviews import selectors as sel
 from reviews import services
-from reviews.models import MemberReview
+from reviews.models import MemberReview, OrgReview
 from reviews.services import GridInput, SelfAssessment
 from tests.reviews.conftest import grid_data, post_grid
 from tests.reviews.helpers import members_of, propose
@@ -100,3 +101,19 @@ def test_a_save_refused_for_its_format_still_shows_the_saved_reviews(client, cas
     row = next(r for r in resp.context["rows"] if r["row"].member.pk == member.pk)
     assert row["row"].review is not None and row["row"].review.cell_note == "Đã lưu trước"
     assert reverse("reviews:detail", args=[row["row"].review.pk]) in resp.content.decode()  # the saved row's link
+
+
+def test_the_cells_own_row_and_its_audit_are_written_with_the_grid(cast, cycle):
+    cell = cast.tree.cell
+    inputs = {m.pk: GridInput(grade="GOOD", score=Decimal("80")) for m in members_of(cell)}
+    services.grid_save(cell=cell, cycle=cycle, inputs=inputs, org_grade="GOOD", org_score=Decimal("82"),
+                       user=cast.secretary.user)
+    org_review = OrgReview.objects.get(organization=cell, year=cycle.year)
+    assert (org_review.proposed_grade, org_review.proposed_score, org_review.version) == ("GOOD", Decimal("82"), 1)
+    latest = org_review.history.order_by("-history_date", "-history_id").first()
+    assert (latest.history_type, latest.proposed_grade, latest.version) == ("~", "GOOD", 1)
+    assert latest.history_user == cast.secretary.user
+    with pytest.raises(ValidationError):  # the typed values are still validated
+        services.grid_save(cell=cell, cycle=cycle, inputs=inputs, org_grade="GOOD", org_score=Decimal("1000"),
+                           user=cast.secretary.user)
+    assert OrgReview.objects.get(pk=org_review.pk).proposed_score == Decimal("82")
