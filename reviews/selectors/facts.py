@@ -148,13 +148,15 @@ def subunit_grades(org: Organization, year: int) -> list[str]:
 
 def org_facts(org: Organization, year: int, grade: str, score, *, cycle=None) -> OrgFacts:
     cycle = cycle or cycle_for_year(org, year)
-    extra = rule_facts.org_extra_facts(org, year, policy=policy_of(cycle), cutoff=grading_date(cycle)) if cycle else {}
+    if cycle:  # the leaders' discipline comes with the issue 10 facts
+        extra = rule_facts.org_extra_facts(org, year, policy=policy_of(cycle), cutoff=grading_date(cycle))
+    else:
+        extra = {"leadership_discipline": leadership_discipline(org, year)}
     return OrgFacts(
         grade=grade,
         is_cell=org.is_cell,
         member_grades=effective_member_grades(org, year) if org.is_cell else [],
         subunit_grades=[] if org.is_cell else subunit_grades(org, year),
-        leadership_discipline=leadership_discipline(org, year),
         score=score,
         **extra,
     )

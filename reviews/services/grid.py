@@ -94,7 +94,6 @@ def grid_validate(
         member_grades=[r.grade for _row, r in typed if r.grade],
         # issue 10: leaders of the whole year (a leader removed from post still counts), and the
         # collective's own facts (its discipline, conclusions, established < 6 months).
-        leadership_discipline=sel.leadership_discipline(data.cell, data.cycle.year),
         score=org_score,
         **sel.org_extra_facts(data.cell, data.cycle.year, policy=policy, cutoff=day),
     )
