@@ -215,18 +215,18 @@ def quota_scope_name(cell: Organization, grassroots: Organization, policy: Polic
     return f"{grassroots.name} — {group or '…'}"
 
 
-# Written as the partial indexes' own predicate (NOT … = ''), so each count reads only the year's
-# handful of flagged rows (review_redecide, org_review_redecide) and never the year's reviews.
-_REDECISION_SQL = f"""(
-    (SELECT count(*) FROM {MemberReview._meta.db_table} rd_m
-        JOIN {Organization._meta.db_table} rd_mc ON rd_mc.id = rd_m.cell_id
-        WHERE rd_m.year = %(redecision_year)s AND NOT rd_m.redecide_reason = ''
-          AND rd_mc.path LIKE {{path}} || '%%')
-  + (SELECT count(*) FROM {OrgReview._meta.db_table} rd_o
-        JOIN {Organization._meta.db_table} rd_oo ON rd_oo.id = rd_o.organization_id
-        WHERE rd_o.year = %(redecision_year)s AND NOT rd_o.redecide_reason = ''
-          AND rd_oo.path LIKE {{path}} || '%%')
-)"""
+# Written as the partial indexes' own predicate (NOT … = ''), so each side reads only the year's
+# handful of flagged rows (review_redecide, org_review_redecide), never the year's reviews; one
+# join to the organisations for both sides plans faster than a count per table (0.24 against
+# 0.34 ms at 1 M members, where planning is most of this count's cost).
+_REDECISION_SQL = f"""(SELECT count(*) FROM (
+        SELECT rd_m.cell_id AS org_id FROM {MemberReview._meta.db_table} rd_m
+            WHERE rd_m.year = %(redecision_year)s AND NOT rd_m.redecide_reason = ''
+        UNION ALL
+        SELECT rd_o.organization_id FROM {OrgReview._meta.db_table} rd_o
+            WHERE rd_o.year = %(redecision_year)s AND NOT rd_o.redecide_reason = ''
+    ) rd JOIN {Organization._meta.db_table} rd_g ON rd_g.id = rd.org_id
+    WHERE rd_g.path LIKE {{path}} || '%%')"""
 
 
 def redecision_sql(*, year: int, path: str | None = None, path_column: str | None = None) -> tuple[str, dict]:
