@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -21,6 +22,7 @@ from organizations.selectors import (
 )
 from reviews.indicator_data import INDICATORS
 from reviews.models import MemberReview
+from reviews.selectors import redecision_sql, redecision_total
 
 from . import definitions as d
 from .models import OrgRollup, Stage
@@ -115,6 +117,8 @@ class Dashboard:
     total: Line
     previous: Line
     members: list[dict] | None = None  # None: not allowed to see members (or not a cell)
+    # decided results in the subtree a later fact broke (reviews' "needs re-decision"), read live
+    redecision_total: int = 0
 
     @cached_property
     def children(self) -> list[Line]:
@@ -135,9 +139,13 @@ class Dashboard:
 
     @property
     def cache_key(self) -> str:
+        """What the rendered figures depend on: the node, year, stage, language and both rows' stamps
+        (every refresh below the node moves this year's). The organisation's name is in it too: a
+        rename refreshes no row, and the header and the PDF show it."""
         stamp = self.as_of.isoformat() if self.as_of else "-"
         previous = self.previous.row.updated_at.isoformat() if self.previous.row is not None else "-"
-        return f"{self.org.pk}:{self.year}:{self.stage}:{stamp}:{previous}:{get_language()}"
+        name = hashlib.md5(f"{self.org.name}:{self.org.kind}".encode(), usedforsecurity=False).hexdigest()[:8]
+        return f"{self.org.pk}:{self.year}:{self.stage}:{stamp}:{previous}:{get_language()}:{name}"
 
     @property
     def as_of(self):
@@ -170,15 +178,23 @@ class Dashboard:
 
 
 def dashboard_get(*, org: Organization, year: int, stage: str) -> Dashboard:
-    """The node's row this year and last (one query); the children load lazily (see Dashboard)."""
+    """The node's row this year and last (one query) and the live re-decision count (one more); the
+    children load lazily (see Dashboard). The loader of databases without `dashboard_load`'s SQL."""
     rows = list(OrgRollup.objects.filter(organization_id=org.pk, year__in=(year, year - 1), stage=stage))
-    return _dashboard(org, year, stage, rows)
+    return _dashboard(org, year, stage, rows, redecision=redecision_total(org, year))
 
 
-def _dashboard(org: Organization, year: int, stage: str, rows: list[OrgRollup]) -> Dashboard:
+def _dashboard(org: Organization, year: int, stage: str, rows: list[OrgRollup], *, redecision: int) -> Dashboard:
     total = next((r for r in rows if r.year == year), None)
     previous = next((r for r in rows if r.year == year - 1), None)
-    return Dashboard(org=org, year=year, stage=stage, total=Line(org, total), previous=Line(org, previous))
+    return Dashboard(
+        org=org,
+        year=year,
+        stage=stage,
+        total=Line(org, total),
+        previous=Line(org, previous),
+        redecision_total=redecision,
+    )
 
 
 def _columns(model, alias: str) -> tuple[list[str], str]:
@@ -188,40 +204,54 @@ def _columns(model, alias: str) -> tuple[list[str], str]:
 
 def dashboard_load(*, user, org_id: int, year: int, stage: str) -> tuple[Dashboard, list[Organization]]:
     """Scoped loader of the dashboards: the organisation (Http404 outside the user's scope, exactly
-    as `organization_get_for_user`), its ancestors root first (as `organization_ancestors`) and its
-    rows this year and last — in one round trip instead of three, most of a warm dashboard's cost.
+    as `organization_get_for_user`), its ancestors root first (as `organization_ancestors`), its rows
+    this year and last and the live count of results needing re-decision (`reviews.selectors.
+    redecision_sql`, the same text `redecision_total` runs) — one round trip instead of four, most of
+    a warm dashboard's cost.
     """
     db = connections[read_alias()]  # the replica inside dashboards, when configured
-    if db.vendor != "postgresql":  # SQLite (`make run`): the plain loaders, three queries
+    if db.vendor != "postgresql":  # SQLite (`make run`): the plain loaders, four queries
         org = organization_get_for_user(user=user, pk=org_id)
         return dashboard_get(org=org, year=year, stage=stage), organization_ancestors(org=org)
     org_names, org_cols = _columns(Organization, "a")
     row_names, row_cols = _columns(OrgRollup, "r")
+    redecision, redecision_params = redecision_sql(year=year, path_column="o.path")
+    # The node is a materialised CTE so the count runs once, not once per output row.
     query = f"""
-        SELECT {org_cols}, {row_cols}
-        FROM {Organization._meta.db_table} o
+        WITH node AS MATERIALIZED (
+            SELECT o.id, o.path, o.depth, {redecision} AS redecision
+            FROM {Organization._meta.db_table} o WHERE o.id = %(pk)s)
+        SELECT {org_cols}, node.redecision, {row_cols}
+        FROM node
         JOIN {Organization._meta.db_table} a ON a.path = ANY(ARRAY(
-            SELECT substr(o.path, 1, n * %(steplen)s) FROM generate_series(1, o.depth) AS n))
-        LEFT JOIN {OrgRollup._meta.db_table} r ON a.id = o.id AND r.organization_id = o.id
+            SELECT substr(node.path, 1, n * %(steplen)s) FROM generate_series(1, node.depth) AS n))
+        LEFT JOIN {OrgRollup._meta.db_table} r ON a.id = node.id AND r.organization_id = node.id
             AND r.year IN (%(year)s, %(previous)s) AND r.stage = %(stage)s
-        WHERE o.id = %(pk)s
         ORDER BY a.depth, r.year"""
-    params = {"steplen": Organization.steplen, "year": year, "previous": year - 1, "stage": stage, "pk": org_id}
+    params = {
+        "steplen": Organization.steplen,
+        "year": year,
+        "previous": year - 1,
+        "stage": stage,
+        "pk": org_id,
+        **redecision_params,
+    }
     with db.cursor() as cursor:
         cursor.execute(query, params)
         records = cursor.fetchall()
     split = len(org_names)
-    org, ancestors, rows = None, [], []
+    org, ancestors, rows, count = None, [], [], 0
     for record in records:
         if record[0] != org_id:
             ancestors.append(Organization.from_db(db.alias, org_names, record[:split]))
             continue
         org = org or Organization.from_db(db.alias, org_names, record[:split])
-        if record[split] is not None:
-            rows.append(OrgRollup.from_db(db.alias, row_names, record[split:]))
+        count = record[split]
+        if record[split + 1] is not None:
+            rows.append(OrgRollup.from_db(db.alias, row_names, record[split + 1 :]))
     if org is None or not user_scope(user).covers(org.path):
         raise Http404
-    return _dashboard(org, year, stage, rows), ancestors
+    return _dashboard(org, year, stage, rows, redecision=count), ancestors
 
 
 def may_see_members(*, user, org: Organization) -> bool:

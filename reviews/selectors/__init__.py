@@ -41,6 +41,7 @@ from .facts import (  # noqa: F401
     quota_scope,
     quota_scope_name,
     redecision_counts,
+    redecision_sql,
     redecision_total,
     review_violations,
     subunit_grades,
