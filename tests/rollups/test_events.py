@@ -93,7 +93,7 @@ def test_grade_change_reaches_the_province_through_a_real_worker(populated, cele
         review.status, review.decided_grade, review.not_graded_reason = "DECIDED", new_grade, ""
         review.save()
         events.cells_changed(cell_ids=[member.cell_id], year=years.this)
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60  # a loaded CI machine: a bound, not a speed test
     while time.monotonic() < deadline:
         after = OrgRollup.objects.get(organization=tree.province, year=years.this, stage="DECIDED")
         if after.updated_at > before.updated_at:
