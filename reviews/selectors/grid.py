@@ -184,12 +184,24 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle, with_reviews: bool = Tr
 
 
 def _reviews(cell: Organization, year: int, member_ids: list[int]) -> dict[int, MemberReview]:
-    return {
-        r.member_id: r
-        for r in MemberReview.objects.filter(Q(cell=cell) | Q(member_id__in=member_ids), year=year).select_related(
-            "cell", "transfer_comment_cell"
-        )
+    reviews = {
+        r.member_id: r for r in MemberReview.objects.filter(Q(cell=cell) | Q(member_id__in=member_ids), year=year)
     }
+    _attach_cells(reviews.values(), cell)
+    return reviews
+
+
+def _attach_cells(reviews, cell: Organization) -> None:
+    """The reviews' cells (and the cells that commented on a transfer) without a join per row: this
+    grid's cell is at hand, the few others (transfers) are read at once, only when there are any."""
+    wanted = {r.cell_id for r in reviews} | {r.transfer_comment_cell_id for r in reviews if r.transfer_comment_cell_id}
+    wanted.discard(cell.pk)
+    orgs = {o.pk: o for o in Organization.objects.filter(pk__in=wanted)} if wanted else {}
+    orgs[cell.pk] = cell
+    for r in reviews:
+        r.cell = orgs[r.cell_id]
+        if r.transfer_comment_cell_id:
+            r.transfer_comment_cell = orgs[r.transfer_comment_cell_id]
 
 
 def grid_reviews_reload(data: GridData, org_review: OrgReview | None) -> GridData:

@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Q
 
-from organizations.models import CELL_KINDS, Organization, Position, PositionKind
+from organizations.models import CELL_KINDS, Member, Organization, Position, PositionKind
 
 from ..models import (
     DisciplineRecord,
@@ -121,24 +121,48 @@ def org_extra_facts(org: Organization, year: int, *, policy: Policy, cutoff: dt.
 
 def _own_and_leadership_facts(org: Organization, year: int) -> tuple[list[str], list[str], int]:
     """(the organisation's own discipline kinds, its year's leaders' discipline kinds, the number of
-    official conclusions on those leaders): the three querysets' own SQL as one statement on
-    PostgreSQL — a grid GET and every save ask for them — three queries elsewhere."""
+    official conclusions on those leaders) — asked by a grid GET and every save. On PostgreSQL one
+    fixed statement (compiling the three querysets cost more than running them); the querysets are
+    the definition, and the fallback elsewhere."""
+    if connection.vendor == "postgresql":
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        params = {"org": org.pk, "year": year, "kinds": list(LEADERSHIP_KINDS), "first": first, "last": last}
+        with connection.cursor() as cursor:
+            cursor.execute(_OWN_AND_LEADERSHIP_SQL, params)
+            own_kinds, kinds, count = cursor.fetchone()
+        return list(own_kinds), list(kinds), count
+    leaders = _leadership_positions(org, year).values("user_id")  # pragma: no cover - `make run` on SQLite
     own = OrgDisciplineRecord.objects.filter(organization_id=org.pk, counts_for_year=year)
-    own = own.order_by("kind").values_list("kind", flat=True).distinct()
-    leaders = _leadership_positions(org, year).values("user_id")
-    disciplined = DisciplineRecord.objects.filter(member__user_id__in=leaders, counts_for_year=year)
-    disciplined = disciplined.values_list("kind", flat=True)
-    concluded = ManifestationConclusion.objects.filter(member__user_id__in=leaders, year=year).values("pk")
-    if connection.vendor != "postgresql":  # pragma: no cover - `make run` on SQLite
-        return list(own), list(disciplined), concluded.count()
-    parts = [qs.query.sql_with_params() for qs in (own, disciplined, concluded)]
-    sql = (
-        "SELECT ARRAY(" + parts[0][0] + "), ARRAY(" + parts[1][0] + "), (SELECT count(*) FROM (" + parts[2][0] + ") c)"
+    return (
+        sorted(set(own.values_list("kind", flat=True))),
+        list(
+            DisciplineRecord.objects.filter(member__user_id__in=leaders, counts_for_year=year).values_list(
+                "kind", flat=True
+            )
+        ),
+        ManifestationConclusion.objects.filter(member__user_id__in=leaders, year=year).count(),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [p for _sql, params in parts for p in params])
-        own_kinds, kinds, count = cursor.fetchone()
-    return list(own_kinds), list(kinds), count
+
+
+def _sql(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+# The querysets above as one statement: leaders = `_leadership_positions` (posts overlapping the year).
+_OWN_AND_LEADERSHIP_SQL = f"""
+WITH leaders AS (
+    SELECT user_id FROM {_sql(Position)}
+    WHERE organization_id = %(org)s AND kind = ANY(%(kinds)s)
+      AND valid_from <= %(last)s AND (valid_to IS NULL OR valid_to >= %(first)s)
+)
+SELECT
+    ARRAY(SELECT DISTINCT kind FROM {_sql(OrgDisciplineRecord)}
+          WHERE organization_id = %(org)s AND counts_for_year = %(year)s ORDER BY kind),
+    ARRAY(SELECT d.kind FROM {_sql(DisciplineRecord)} d JOIN {_sql(Member)} m ON m.id = d.member_id
+          WHERE d.counts_for_year = %(year)s AND m.user_id IN (SELECT user_id FROM leaders)),
+    (SELECT count(*) FROM {_sql(ManifestationConclusion)} c JOIN {_sql(Member)} m ON m.id = c.member_id
+     WHERE c.year = %(year)s AND m.user_id IN (SELECT user_id FROM leaders))
+"""
 
 
 def _child_pending(child: Organization, review: OrgReview | None, policy: Policy, cutoff: dt.date) -> bool:

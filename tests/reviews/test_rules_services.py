@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from notifications.models import Notification
 from organizations.models import Member, OrgKind, Position
+from reviews import selectors as sel
 from reviews import services
 from reviews.models import (
     GradingRegime,
@@ -535,3 +536,20 @@ def test_exemption_and_org_discipline_pages(client, cast, cycle):
     assert OrgDisciplineRecord.objects.get().organization == cast.tree.cell
     client.force_login(cast.inspector.user)
     assert client.get(org_url).status_code == 404
+
+
+def _cell_grade_codes(cast, cycle) -> set[str]:
+    data = sel.grid_load(cell=cast.tree.cell, cycle=cycle)
+    found = services.grid_validate(data, {}, org_grade="GOOD", org_score=None, complete=False)
+    return {v.code for v in found}
+
+
+def test_a_leader_concluded_in_the_year_makes_the_cell_not_completed_only_that_year(cast, cycle):
+    kw = {"concluded_by": cast.tree.committee, "user": cast.committee.user, "document_number": "16-KL/UBKT",
+          "content": "Có biểu hiện suy thoái", "indicators": [Indicator.objects.get(number=5)]}
+    services.conclusion_record_create(member=cast.member.member, concluded_on=dt.date(2026, 9, 1), **kw)
+    assert "ORG_LEADER_CONCLUDED" not in _cell_grade_codes(cast, cycle)  # not a leader
+    services.conclusion_record_create(member=cast.secretary.member, concluded_on=dt.date(2025, 9, 1), **kw)
+    assert "ORG_LEADER_CONCLUDED" not in _cell_grade_codes(cast, cycle)  # another year
+    services.conclusion_record_create(member=cast.secretary.member, concluded_on=dt.date(2026, 9, 2), **kw)
+    assert "ORG_LEADER_CONCLUDED" in _cell_grade_codes(cast, cycle)
