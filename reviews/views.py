@@ -553,8 +553,11 @@ def _percent(ratio) -> str:
     return f"{(Decimal(str(ratio)) * 100).normalize():f}".replace(".", ",")
 
 
+_GRADE_LABELS = dict(Grade.choices)  # lazy labels: translated when shown
+
+
 def _grade_label(value: str) -> str:
-    return Grade(value).label if value in Grade.values else ""
+    return _GRADE_LABELS.get(value, "") if value else ""
 
 
 # --- Decisions ------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -18,6 +19,14 @@ from .authority import managing_bodies
 from .cycles import grading_date, policy_of
 from .facts import leader_positions, member_row, open_shortcomings, quota_grades, quota_group_of, quota_override_max
 from .rule_facts import member_exemptions, overlaps_year
+
+
+@functools.cache
+def _commitment_labels() -> dict:
+    """Commitment state → its (lazy) label; a dict once, not the enum's choices rebuilt per row."""
+    from commitments.models import CommitmentStatus
+
+    return dict(CommitmentStatus.choices)
 
 
 @dataclass
@@ -39,11 +48,7 @@ class GridRow:
     @property
     def commitment_label(self) -> str:
         """The commitment's state as the secretary reads it ("Đã nộp"), never the stored code."""
-        from commitments.models import CommitmentStatus
-
-        if self.commitment_status in CommitmentStatus.values:
-            return CommitmentStatus(self.commitment_status).label
-        return ""
+        return _commitment_labels().get(self.commitment_status, "") if self.commitment_status else ""
 
     @property
     def transferred_out(self) -> bool:
