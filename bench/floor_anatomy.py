@@ -34,7 +34,7 @@ from django.core.handlers.exception import convert_exception_to_response  # noqa
 from django.db import connection  # noqa: E402
 from django.http import HttpResponse  # noqa: E402
 from django.shortcuts import render  # noqa: E402
-from django.test import Client, RequestFactory  # noqa: E402
+from django.test import Client, RequestFactory, override_settings  # noqa: E402
 from django.test.client import ClientHandler  # noqa: E402
 from django.urls import path, reverse  # noqa: E402
 
@@ -74,8 +74,12 @@ class AnatomyHandler(ClientHandler):
 
     urlconf = None
     bare = False
+    without: str | None = None  # one middleware left out (--leave-one-out)
 
     def load_middleware(self, is_async=False):
+        if self.without is not None:
+            with override_settings(MIDDLEWARE=[m for m in settings.MIDDLEWARE if m != self.without]):
+                return super().load_middleware(is_async)
         if not self.bare:
             return super().load_middleware(is_async)
         # BaseHandler.load_middleware with an empty MIDDLEWARE: only the exception wrapper around the view.
@@ -88,10 +92,10 @@ class AnatomyHandler(ClientHandler):
         return super().get_response(request)
 
 
-def client_with(base: Client | None, *, urlconf, bare: bool = False) -> Client:
+def client_with(base: Client | None, *, urlconf, bare: bool = False, without: str | None = None) -> Client:
     client = Client()
     handler = AnatomyHandler(enforce_csrf_checks=False)
-    handler.urlconf, handler.bare = urlconf, bare
+    handler.urlconf, handler.bare, handler.without = urlconf, bare, without
     client.handler = handler
     if base is not None:
         client.cookies = base.cookies  # the same logged-in, second-factor-passed session
@@ -102,6 +106,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--reps", type=int, default=100)
     parser.add_argument("--user", default="bithu", help="the floor page's user (perf_table's floor)")
+    parser.add_argument(
+        "--leave-one-out",
+        action="store_true",
+        help="also time the empty view with each middleware left out in turn (what each layer costs)",
+    )
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
     from django.contrib.auth import get_user_model
@@ -126,11 +135,25 @@ def main() -> None:
         ("c_middleware_base_html", lambda: layered.get(BASE_PATH)),
         ("d_floor_page", lambda: session.get(floor_url)),
     ]
-    out: dict = {"database": connection.settings_dict["NAME"], "user": args.user, "reps": args.reps,
-                 "loadavg_start": loadavg()}
-    for name, fn in layers:  # warm: sessions, scope caches, templates, the first connection
-        status = getattr(fn(), "status_code", 200)
-        if status != 200:
+    if args.leave_one_out:
+        for name in settings.MIDDLEWARE:
+            client = client_with(session, urlconf=urlconf, without=name)
+            layers.append((f"b_without {name}", lambda c=client: c.get(EMPTY_PATH)))
+    out: dict = {
+        "database": connection.settings_dict["NAME"],
+        "user": args.user,
+        "reps": args.reps,
+        "loadavg_start": loadavg(),
+    }
+    for name, fn in list(layers):  # warm: sessions, scope caches, templates, the first connection
+        try:
+            status = getattr(fn(), "status_code", 200)
+        except Exception as exc:  # a layer another one needs (sessions for auth): not measurable alone
+            status = f"{type(exc).__name__}"
+        if status != 200 and name.startswith("b_without"):
+            layers.remove((name, fn))
+            out.setdefault("not_measurable_without", {})[name.split(" ", 1)[1]] = str(status)
+        elif status != 200:
             raise SystemExit(f"{name}: status {status} (expected 200)")
     samples: dict[str, list] = {name: [] for name, _ in layers}
     for _ in range(args.reps):
@@ -140,9 +163,15 @@ def main() -> None:
     names = list(p50)
     out["p50_ms"] = p50
     out["queries"] = {name: values[-1][1] for name, values in samples.items()}
+    core = [n for n in names if not n.startswith("b_without")]
     out["deltas_ms"] = {
-        f"{later} - {earlier}": round(p50[later] - p50[earlier], 3) for earlier, later in zip(names, names[1:], strict=False)
+        f"{later} - {earlier}": round(p50[later] - p50[earlier], 3)
+        for earlier, later in zip(core, core[1:], strict=False)
     }
+    if args.leave_one_out:  # each layer's own cost: the stack with it minus the stack without it
+        out["middleware_cost_ms"] = {
+            n.split(" ", 1)[1]: round(p50["b_middleware_empty"] - p50[n], 3) for n in names if n.startswith("b_without")
+        }
     out["loadavg_end"] = loadavg()
     print(json.dumps(out, indent=1, ensure_ascii=False))
 
