@@ -134,12 +134,13 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle, with_reviews: bool = Tr
     # the cell, not the country (an OR across the member join made PostgreSQL hash-join all of the
     # year's reviews with all members).
     members = list(_members_with_facts(Q(cell=cell) | Q(pk__in=list(left)), cell, year))
-    reviews = _reviews(cell, year, [m.pk for m in members]) if with_reviews else {}
+    reviews = _reviews(cell, year, [m.pk for m in members], attach=False) if with_reviews else {}
     known = {m.pk for m in members}
     here = [mid for mid, r in reviews.items() if r.cell_id == cell.pk and mid not in known]
     if here:  # reviewed here, member since moved on without a membership ending this year (rare)
         members += list(_members_with_facts(Q(pk__in=here), cell, year))
         members.sort(key=lambda m: (m.sort_key, m.pk))
+    _attach_cells(cell, members=members, reviews=reviews.values())
     discipline = defaultdict(list)
     flagged = [m.pk for m in members if m.has_discipline]
     if flagged:  # the records themselves only for the few members who have any
@@ -188,21 +189,27 @@ def grid_load(*, cell: Organization, cycle: ReviewCycle, with_reviews: bool = Tr
     )
 
 
-def _reviews(cell: Organization, year: int, member_ids: list[int]) -> dict[int, MemberReview]:
+def _reviews(cell: Organization, year: int, member_ids: list[int], *, attach: bool = True) -> dict[int, MemberReview]:
     reviews = {
         r.member_id: r for r in MemberReview.objects.filter(Q(cell=cell) | Q(member_id__in=member_ids), year=year)
     }
-    _attach_cells(reviews.values(), cell)
+    if attach:
+        _attach_cells(cell, reviews=reviews.values())
     return reviews
 
 
-def _attach_cells(reviews, cell: Organization) -> None:
-    """The reviews' cells (and the cells that commented on a transfer) without a join per row: this
-    grid's cell is at hand, the few others (transfers) are read at once, only when there are any."""
-    wanted = {r.cell_id for r in reviews} | {r.transfer_comment_cell_id for r in reviews if r.transfer_comment_cell_id}
+def _attach_cells(cell: Organization, *, members=(), reviews=()) -> None:
+    """The members' cells, the reviews' cells and the cells that commented on a transfer, without a
+    join per row: this grid's cell is at hand, the few others (transfers) are read at once, only
+    when there are any."""
+    wanted = {m.cell_id for m in members if m.cell_id} | {r.cell_id for r in reviews}
+    wanted |= {r.transfer_comment_cell_id for r in reviews if r.transfer_comment_cell_id}
     wanted.discard(cell.pk)
     orgs = {o.pk: o for o in Organization.objects.filter(pk__in=wanted)} if wanted else {}
     orgs[cell.pk] = cell
+    for m in members:
+        if m.cell_id:
+            m.cell = orgs[m.cell_id]
     for r in reviews:
         r.cell = orgs[r.cell_id]
         if r.transfer_comment_cell_id:
@@ -244,7 +251,6 @@ def _members_with_facts(which: Q, cell: Organization, year: int):
     )
     return (
         Member.objects.filter(which)
-        .select_related("cell")
         .annotate(
             open_shortcomings=Coalesce(Subquery(shortcomings), 0),
             commitment_state=Subquery(Commitment.objects.filter(member=member, year=year).values("status")[:1]),
