@@ -230,7 +230,7 @@ class GridHtml:
         return out
 
     def _extra(self, r: dict, f, pk: str, name: str, off: str) -> str:
-        t, dis = self.t, off  # noqa: F841 - read by the closures below
+        t = self.t
 
         def field(css: str, key: str, label: str, control: str) -> str:
             return (
@@ -241,13 +241,13 @@ class GridHtml:
         def text(key: str, label: str, attrs: str) -> str:
             return (
                 f'<input id="id_m{pk}-{key}" type="text" name="{f[key].html_name}" value="{_value(f[key].value())}"'
-                f' class="form-control"{attrs} aria-label="{t[label]} {name}"{dis}>'
+                f' class="form-control"{attrs} aria-label="{t[label]} {name}"{off}>'
             )
 
         def select(key: str, label: str) -> str:
             return (
                 f'<select id="id_m{pk}-{key}" name="{f[key].html_name}" class="form-select"'
-                f' aria-label="{t[label]} {name}"{dis}>{r[key + "_options"]}</select>'
+                f' aria-label="{t[label]} {name}"{off}>{r[key + "_options"]}</select>'
             )
 
         return "\n".join(

@@ -518,7 +518,7 @@ def _grid_context(request, data, forms_by_member, cell_form, violations, top_err
 
 
 def _field_errors(form: GridRowForm) -> list[str]:
-    """ "Điểm: …" lines of a bound row, built here rather than by looping bound fields per row in the template."""
+    """The "Điểm: …" lines of a bound row, built here rather than by looping bound fields per row in the template."""
     if not form.is_bound:
         return []
     return [f"{form.fields[name].label}: {e}" for name, errors in form.errors.items() for e in errors]

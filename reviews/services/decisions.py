@@ -314,9 +314,7 @@ def _org_quota(org: Organization, cycle: ReviewCycle, grade: str, reason: str) -
     decider = sel.org_decider(org)
     graded = [o for o, _r in sel.orgs_graded_by(decider, cycle.year)] if decider else []
     others = sel.org_quota_grades(decider, graded, cycle.year, exclude_id=org.pk) if decider else []
-    found = rules.org_quota_violations(
-        sel.policy_of(cycle), [*others, grade], scope_name=decider.name if decider else ""
-    )
+    found = rules.org_quota_violations(sel.policy_of(cycle), [*others, grade], scope_name=decider.name if decider else "")
     return [] if reason.strip() else found
 
 

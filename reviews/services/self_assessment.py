@@ -44,9 +44,7 @@ def _check_on_behalf(member: Member, by, paper_signed: bool) -> None:
     if not may_enter_on_behalf(user=by, member=member):
         raise PermissionDenied(_("Chỉ bí thư, phó bí thư chi bộ của đảng viên được nhập hộ."))
     if not paper_signed:
-        raise ValidationError(
-            {"paper_signed": _("Chỉ nhập hộ khi đã có bản giấy đảng viên ký: vui lòng đánh dấu ô này.")}
-        )
+        raise ValidationError({"paper_signed": _("Chỉ nhập hộ khi đã có bản giấy đảng viên ký: vui lòng đánh dấu ô này.")})
 
 
 def _scan_ext(scan) -> str:
